@@ -1,0 +1,179 @@
+/**
+ * The case file of one dispute: everything deterministic code collected from Stripe and from the merchant's
+ * activity tables. The narrative writer, the evidence fields and the PDF are all rendered from this one object,
+ * so every claim they make can be traced back to a fact.
+ *
+ * Times are ISO-8601 strings (UTC); amounts are integers in the currency's minor unit.
+ */
+
+export type FactSource = "stripe" | "merchant_db";
+
+/** One verifiable statement, with a stable id that narratives cite, e.g. `account.signup_at`. */
+export interface Fact {
+	id: string;
+	label: string;
+	value: string | number | boolean | null;
+	/** The value as a human reads it in the narrative and the PDF (formatted amount, date, …). */
+	display: string;
+	source: FactSource;
+}
+
+export interface DisputeSummary {
+	id: string;
+	amount: number;
+	currency: string;
+	reason: string;
+	networkReasonCode: string | null;
+	status: string;
+	/** ISO time of the response deadline, or null when there is no response window. */
+	dueBy: string | null;
+	createdAt: string;
+	cardBrand: string | null;
+	isInquiry: boolean;
+}
+
+export interface ChargeSummary {
+	id: string;
+	createdAt: string;
+	amount: number;
+	currency: string;
+	description: string | null;
+	statementDescriptor: string | null;
+	receiptEmail: string | null;
+	billingName: string | null;
+	billingEmail: string | null;
+	billingCountry: string | null;
+	billingPostalCode: string | null;
+	cardBrand: string | null;
+	cardLast4: string | null;
+	cardCountry: string | null;
+	cardFingerprint: string | null;
+	/** `pass`, `fail`, `unavailable`, `unchecked` or null, as Stripe reports them. */
+	checks: { addressLine1: string | null; addressPostalCode: string | null; cvc: string | null };
+	threeDSecure: string | null;
+	wallet: string | null;
+	refunded: boolean;
+	amountRefunded: number;
+}
+
+export interface CustomerSummary {
+	id: string;
+	name: string | null;
+	email: string | null;
+	createdAt: string | null;
+}
+
+export type AccountMatch = "stripe_customer_id" | "metadata_account_id" | "billing_email" | "customer_email";
+
+export interface AccountSummary {
+	id: string;
+	email: string | null;
+	name: string | null;
+	createdAt: string | null;
+	signupIp: string | null;
+	signupUserAgent: string | null;
+	country: string | null;
+	emailVerifiedAt: string | null;
+	termsAcceptedAt: string | null;
+	termsVersion: string | null;
+	matchedBy: AccountMatch;
+}
+
+export interface KindUsage {
+	kind: string;
+	count: number;
+	firstAt: string;
+	lastAt: string;
+	afterCharge: number;
+}
+
+export interface WeeklyActivity {
+	/** Monday of the ISO week, `YYYY-MM-DD`. */
+	weekStart: string;
+	count: number;
+}
+
+export interface AccessPoint {
+	value: string;
+	count: number;
+	firstAt: string;
+	lastAt: string;
+}
+
+export interface UsageSummary {
+	total: number;
+	firstAt: string | null;
+	lastAt: string | null;
+	afterCharge: number;
+	lastAfterChargeAt: string | null;
+	byKind: KindUsage[];
+	weekly: WeeklyActivity[];
+	distinctIps: number;
+	distinctDevices: number;
+	/** The most used IPs and devices, a bounded list. */
+	topIps: AccessPoint[];
+	topDevices: AccessPoint[];
+	/** A bounded sample of the most recent events around and after the charge, for the access log. */
+	recent: { occurredAt: string; kind: string; ip: string | null; deviceId: string | null }[];
+}
+
+export interface PriorPayments {
+	count: number;
+	total: number;
+	currency: string;
+	disputed: number;
+	refunded: number;
+	firstAt: string | null;
+	lastAt: string | null;
+}
+
+export interface ArtifactSummary {
+	id: string;
+	title: string | null;
+	createdAt: string | null;
+	contentType: string;
+	location: string;
+}
+
+export interface EvidenceCase {
+	merchantName: string;
+	dispute: DisputeSummary;
+	charge: ChargeSummary;
+	customer: CustomerSummary | null;
+	account: AccountSummary | null;
+	usage: UsageSummary | null;
+	priorPayments: PriorPayments;
+	artifacts: ArtifactSummary[];
+	facts: Fact[];
+}
+
+/** A paragraph of the written case and the facts it rests on. */
+export interface NarrativeParagraph {
+	text: string;
+	factIds: string[];
+}
+
+/** Stripe's evidence text fields that a writer may fill. */
+export type EvidenceTextField =
+	| "product_description"
+	| "customer_name"
+	| "customer_email_address"
+	| "customer_purchase_ip"
+	| "access_activity_log"
+	| "service_date"
+	| "billing_address"
+	| "cancellation_policy_disclosure"
+	| "cancellation_rebuttal"
+	| "refund_policy_disclosure"
+	| "refund_refusal_explanation"
+	| "duplicate_charge_explanation"
+	| "uncategorized_text";
+
+export interface Narrative {
+	writer: "template" | "claude";
+	/** The case in one paragraph, for the cover page. */
+	summary: string;
+	paragraphs: NarrativeParagraph[];
+	/** Texts for evidence fields, keyed by Stripe's field name. */
+	fields: Partial<Record<EvidenceTextField, string>>;
+}

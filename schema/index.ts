@@ -1,0 +1,3 @@
+export * from "./merchant";
+export * from "./namespace";
+export * from "./pipeline";

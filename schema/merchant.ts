@@ -1,0 +1,51 @@
+import { sql } from "drizzle-orm";
+import { bigint, index, jsonb, text, timestamp } from "drizzle-orm/pg-core";
+import { rebuttal } from "./namespace";
+
+// The merchant's activity data (contract §4). The merchant's app writes these tables, or replaces them with
+// views of the same names and columns; evidence assembly only ever reads them.
+
+export const accounts = rebuttal.table(
+	"accounts",
+	{
+	id: text("id").primaryKey(),
+	email: text("email"),
+	name: text("name"),
+	stripeCustomerId: text("stripe_customer_id").unique(),
+	createdAt: timestamp("created_at", { withTimezone: true }),
+	signupIp: text("signup_ip"),
+	signupUserAgent: text("signup_user_agent"),
+	country: text("country"),
+	emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
+	termsAcceptedAt: timestamp("terms_accepted_at", { withTimezone: true }),
+	termsVersion: text("terms_version"),
+	},
+	// Contract §4 matches disputes by email case-insensitively; this keeps that lookup off a table scan.
+	(t) => [index("accounts_email_lower_idx").on(sql`lower(${t.email})`)],
+);
+
+export const activity = rebuttal.table(
+	"activity",
+	{
+		id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+		accountId: text("account_id").references(() => accounts.id),
+		occurredAt: timestamp("occurred_at", { withTimezone: true }),
+		kind: text("kind"),
+		ip: text("ip"),
+		userAgent: text("user_agent"),
+		deviceId: text("device_id"),
+		detail: jsonb("detail"),
+	},
+	(t) => [index("activity_account_occurred_idx").on(t.accountId, t.occurredAt)],
+);
+
+export const artifacts = rebuttal.table("artifacts", {
+	id: text("id").primaryKey(),
+	accountId: text("account_id").references(() => accounts.id),
+	createdAt: timestamp("created_at", { withTimezone: true }),
+	title: text("title"),
+	contentType: text("content_type"),
+	location: text("location"),
+});
+
+/** Case-insensitive email matching (contract §4) must not scan the table. */

@@ -1,0 +1,61 @@
+import { randomBytes } from "node:crypto";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import type { Db } from "../../lib/db/client";
+import * as schema from "../../schema";
+import { applyMigrations, MIGRATIONS_FOLDER } from "../../local/migrations";
+
+export interface TestDatabase {
+	db: Db;
+	/** Runs raw SQL (for seeding large volumes quickly). */
+	exec(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+	/** Where it is, for tests that hand it to a Worker; undefined for in-process PGlite. */
+	url: string | undefined;
+	close(): Promise<void>;
+}
+
+/**
+ * A fresh, migrated database for one test file: a new database on the Postgres at DATABASE_URL when set (CI),
+ * otherwise an in-process PGlite.
+ */
+export async function openTestDatabase(): Promise<TestDatabase> {
+	const serverUrl = process.env.DATABASE_URL;
+	if (!serverUrl) {
+		const client = new PGlite();
+		await client.waitReady;
+		const db = drizzlePglite({ client, schema });
+		await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
+		return {
+			db: db as unknown as Db,
+			exec: async (sql, params) => ({ rows: (await client.query(sql, params as unknown[])).rows as Record<string, unknown>[] }),
+			url: undefined,
+			close: () => client.close(),
+		};
+	}
+
+	const name = `rebuttal_test_${randomBytes(6).toString("hex")}`;
+	const admin = new pg.Client({ connectionString: serverUrl });
+	await admin.connect();
+	await admin.query(`create database ${name}`);
+	await admin.end();
+
+	const url = new URL(serverUrl);
+	url.pathname = `/${name}`;
+	await applyMigrations(url.toString());
+	const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+	return {
+		db: drizzlePg({ client: pool, schema }) as unknown as Db,
+		exec: async (sql, params) => ({ rows: (await pool.query(sql, params)).rows }),
+		url: url.toString(),
+		close: async () => {
+			await pool.end();
+			const cleanup = new pg.Client({ connectionString: serverUrl });
+			await cleanup.connect();
+			await cleanup.query(`drop database if exists ${name} with (force)`);
+			await cleanup.end();
+		},
+	};
+}

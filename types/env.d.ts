@@ -1,0 +1,18 @@
+// Secrets and optional variables that `wrangler types` cannot see in wrangler.toml.
+// Every value is validated by lib/config.ts before use.
+declare namespace Cloudflare {
+	interface Env {
+		STRIPE_SECRET_KEY?: string;
+		STRIPE_WEBHOOK_SECRET?: string;
+		STRIPE_API_BASE?: string;
+		DATABASE_URL?: string;
+		/** Local runs only: host:port of the WebSocket-to-TCP bridge in front of a plain Postgres. */
+		DATABASE_WS_PROXY?: string;
+		ANTHROPIC_API_KEY?: string;
+		ANTHROPIC_BASE_URL?: string;
+		ANTHROPIC_MODEL?: string;
+		DASHBOARD_TOKEN?: string;
+		/** Seconds of the first queue retry delay; doubles per attempt. */
+		QUEUE_RETRY_BASE_SECONDS?: string;
+	}
+}

@@ -1,0 +1,4 @@
+declare module "*.ttf" {
+	const value: ArrayBuffer;
+	export default value;
+}
