@@ -6,12 +6,14 @@ declare namespace Cloudflare {
 		STRIPE_WEBHOOK_SECRET?: string;
 		STRIPE_API_BASE?: string;
 		DATABASE_URL?: string;
-		/** Local runs only: host:port of the WebSocket-to-TCP bridge in front of a plain Postgres. */
+		/** Local runs only: base URL (http://host:port) of the WebSocket-to-TCP bridge in front of a plain Postgres. */
 		DATABASE_WS_PROXY?: string;
 		ANTHROPIC_API_KEY?: string;
 		ANTHROPIC_BASE_URL?: string;
 		ANTHROPIC_MODEL?: string;
 		DASHBOARD_TOKEN?: string;
+		/** The business name printed on the evidence; defaults to the charge's statement descriptor. */
+		MERCHANT_NAME?: string;
 		/** Seconds of the first queue retry delay; doubles per attempt. */
 		QUEUE_RETRY_BASE_SECONDS?: string;
 	}

@@ -18,7 +18,9 @@ export interface DbHandle {
  */
 export function openDb(databaseUrl: string, wsProxy?: string): DbHandle {
 	if (wsProxy) {
-		neonConfig.wsProxy = (host, port) => `${wsProxy}/v1?address=${host}:${port}`;
+		// The driver adds the ws:// scheme itself, so the proxy is given as host:port (an http:// prefix is dropped).
+		const proxy = wsProxy.replace(/^[a-z]+:\/\//i, "").replace(/\/+$/, "");
+		neonConfig.wsProxy = (host, port) => `${proxy}/v1?address=${host}:${port}`;
 		neonConfig.useSecureWebSocket = false;
 		neonConfig.pipelineTLS = false;
 		neonConfig.pipelineConnect = false;
