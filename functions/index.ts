@@ -1,0 +1,29 @@
+import { Hono } from "hono";
+import { type AppEnv, notFound, onError } from "../lib/http/app";
+import assemble from "./assemble";
+import { dashboardApp } from "./dashboard/app";
+import { intakeApp } from "./intake/app";
+import submit from "./submit";
+
+/**
+ * The default deployment: every edge function in one Worker. They still talk only through the queues and the
+ * database, so any of them can be split into a Worker of its own (see each functions/* module).
+ */
+const app = new Hono<AppEnv>().route("/", intakeApp).route("/", dashboardApp);
+app.onError(onError);
+app.notFound(notFound);
+
+export default {
+	fetch: app.fetch,
+	async queue(batch, env, ctx) {
+		const name = batch.queue.replace(/-dlq$/, "");
+		if (name.endsWith("assemble")) return assemble.queue(batch, env, ctx);
+		if (name.endsWith("submit")) return submit.queue(batch, env, ctx);
+		// A queue this Worker does not know: leave the messages for the queue's own retry and DLQ.
+		console.error(`no consumer for queue ${batch.queue}`);
+		batch.retryAll();
+	},
+	async scheduled() {
+		// Reserved for the backfill of open disputes and the deadline sweep.
+	},
+} satisfies ExportedHandler<Env, unknown>;

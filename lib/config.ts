@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { ConfigError } from "./errors";
+
+/**
+ * Configuration, validated once at each handler's start. Each function asks only for what it uses, so intake
+ * keeps answering webhooks even when, say, the database URL is wrong. Messages name variables and the shape
+ * expected, never the values (they are secrets).
+ */
+
+const stripeSecretKey = z
+	.string({ error: "is required" })
+	.regex(/^(sk|rk)_(live|test)_[A-Za-z0-9_]+$/, "must look like sk_live_…, sk_test_… or rk_…");
+const webhookSecret = z.string({ error: "is required" }).regex(/^whsec_[A-Za-z0-9_+/=]+$/, "must look like whsec_…");
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+const databaseUrl = z
+	.string({ error: "is required" })
+	.regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// connection string");
+const optional = <T extends z.ZodType>(schema: T) =>
+	z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+export const intakeConfigSchema = z.object({
+	STRIPE_WEBHOOK_SECRET: webhookSecret,
+});
+
+export const pipelineConfigSchema = z.object({
+	STRIPE_SECRET_KEY: stripeSecretKey,
+	STRIPE_API_BASE: optional(httpUrl),
+	DATABASE_URL: databaseUrl,
+	DATABASE_WS_PROXY: optional(httpUrl),
+	ANTHROPIC_API_KEY: optional(z.string().min(1)),
+	ANTHROPIC_BASE_URL: optional(httpUrl),
+	ANTHROPIC_MODEL: optional(z.string().min(1)),
+	SUBMIT_MODE: optional(z.enum(["auto", "review"], { error: "must be auto or review" })).transform(
+		(mode) => mode ?? "auto",
+	),
+	MERCHANT_NAME: optional(z.string().min(1).max(200)),
+	QUEUE_RETRY_BASE_SECONDS: optional(z.coerce.number().int().min(0).max(3600)).transform((s) => s ?? 30),
+});
+
+export const dashboardConfigSchema = pipelineConfigSchema.extend({
+	DASHBOARD_TOKEN: z.string({ error: "is required" }).min(16, "must be at least 16 characters"),
+});
+
+export type IntakeConfig = z.infer<typeof intakeConfigSchema>;
+export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
+export type DashboardConfig = z.infer<typeof dashboardConfigSchema>;
+
+export function parseConfig<T extends z.ZodType>(schema: T, env: unknown): z.infer<T> {
+	const result = schema.safeParse(env);
+	if (result.success) return result.data;
+	const problems = result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
+	throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+}

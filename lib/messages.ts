@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+/**
+ * Queue messages: small, self-describing, validated on receipt. Each one names the Stripe object to re-read;
+ * the facts themselves are always fetched again, never carried in a message.
+ */
+
+export const HANDLED_EVENT_TYPES = [
+	"charge.dispute.created",
+	"charge.dispute.updated",
+	"charge.dispute.closed",
+	"charge.dispute.funds_withdrawn",
+	"charge.dispute.funds_reinstated",
+	"radar.early_fraud_warning.created",
+] as const;
+export type HandledEventType = (typeof HANDLED_EVENT_TYPES)[number];
+
+export function isHandledEventType(type: string): type is HandledEventType {
+	return (HANDLED_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+const stripeAccount = z
+	.string()
+	.regex(/^acct_\w+$/)
+	.nullable();
+
+/** From intake: one verified Stripe event. */
+export const eventMessageSchema = z.object({
+	kind: z.literal("event"),
+	eventId: z.string().regex(/^evt_\w+$/),
+	type: z.enum(HANDLED_EVENT_TYPES),
+	objectId: z.string().regex(/^\w+$/),
+	stripeAccount,
+	/** Stripe's `created` of the event, seconds since the epoch. */
+	created: z.number().int().nonnegative(),
+});
+
+/** From the dashboard or a sweep: assemble this dispute again. */
+export const reassembleMessageSchema = z.object({
+	kind: z.literal("reassemble"),
+	disputeId: z.string().regex(/^(du|dp)_\w+$/),
+	stripeAccount,
+	requestedBy: z.string().max(200),
+});
+
+export const assembleMessageSchema = z.discriminatedUnion("kind", [eventMessageSchema, reassembleMessageSchema]);
+export type EventMessage = z.infer<typeof eventMessageSchema>;
+export type AssembleMessage = z.infer<typeof assembleMessageSchema>;
+
+export const submitMessageSchema = z.object({
+	disputeId: z.string().regex(/^(du|dp)_\w+$/),
+	stripeAccount,
+	/** Set by an operator's approval in review mode: submit what is staged. */
+	approvedBy: z.string().max(200).optional(),
+});
+export type SubmitMessage = z.infer<typeof submitMessageSchema>;
+
+/** The one interface lib/ needs from a Cloudflare Queue producer. */
+export interface QueueSender<T> {
+	send(body: T, options?: { delaySeconds?: number }): Promise<unknown>;
+}

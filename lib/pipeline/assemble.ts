@@ -1,0 +1,210 @@
+import type Stripe from "stripe";
+import { type Stage, STAGES } from "../../schema";
+import { collectEvidenceCase } from "../evidence/collect";
+import { buildEvidenceFields } from "../evidence/fields";
+import { PermanentError, RetryableError } from "../errors";
+import type { AssembleMessage, EventMessage } from "../messages";
+import { writeTemplateNarrative } from "../narrative/template";
+import { renderEvidencePdf } from "../pdf/render";
+import { onBehalfOf } from "../stripe/client";
+import { stripeCall } from "../stripe/errors";
+import type { PipelineDeps } from "./deps";
+import { reconcile } from "./reconcile";
+import {
+	claimEvent,
+	finishEvent,
+	getDispute,
+	getEvidence,
+	recordAttempt,
+	releaseEvent,
+	saveEvidence,
+	transition,
+	upsertDispute,
+} from "./store";
+
+const DISPUTE_EXPAND = ["charge", "charge.customer", "payment_intent"];
+
+/** One message of the assemble queue: a Stripe event, or an operator's request to assemble a dispute again. */
+export async function handleAssembleMessage(deps: PipelineDeps, message: AssembleMessage, delivery: number) {
+	if (message.kind === "reassemble") {
+		await syncDispute(deps, message.disputeId, message.stripeAccount, { eventId: null, delivery, actor: message.requestedBy });
+		return;
+	}
+	await handleEvent(deps, message, delivery);
+}
+
+async function handleEvent(deps: PipelineDeps, message: EventMessage, delivery: number) {
+	const claim = await claimEvent(deps.db, message);
+	if (claim === "processed") {
+		await recordAttempt(deps.db, {
+			disputeId: message.type.startsWith("charge.dispute.") ? message.objectId : null,
+			eventId: message.eventId,
+			stage: "assemble",
+			outcome: "duplicate",
+			deliveryAttempt: delivery,
+		});
+		return;
+	}
+	if (claim === "busy") throw new RetryableError("event_in_progress", "another delivery is processing this event");
+	try {
+		if (message.type === "radar.early_fraud_warning.created") {
+			await recordAttempt(deps.db, {
+				disputeId: null,
+				eventId: message.eventId,
+				stage: "early_fraud_warning",
+				outcome: "ok",
+				detail: { warning: message.objectId },
+				deliveryAttempt: delivery,
+			});
+		} else {
+			await syncDispute(deps, message.objectId, message.stripeAccount, {
+				eventId: message.eventId,
+				delivery,
+				actor: "system",
+			});
+		}
+		await finishEvent(deps.db, message.eventId);
+	} catch (error) {
+		await releaseEvent(deps.db, message.eventId).catch(() => {});
+		throw error;
+	}
+}
+
+interface PassContext {
+	eventId: string | null;
+	delivery: number;
+	actor: string;
+}
+
+/** Re-reads the dispute from Stripe, records what it says, and assembles evidence when it needs a response. */
+async function syncDispute(deps: PipelineDeps, disputeId: string, stripeAccount: string | null, pass: PassContext) {
+	const { db, stripe } = deps;
+	const options = onBehalfOf(stripeAccount);
+	const dispute = await stripeCall("retrieve dispute", () =>
+		stripe.disputes.retrieve(disputeId, { expand: DISPUTE_EXPAND }, options),
+	);
+	const row = await upsertDispute(db, dispute, stripeAccount);
+	const verdict = reconcile(dispute, row.stage, deps.now());
+	const attempt = { disputeId, eventId: pass.eventId, deliveryAttempt: pass.delivery, actor: pass.actor };
+
+	switch (verdict.action) {
+		case "none":
+			await recordAttempt(db, { ...attempt, stage: "sync", outcome: "ok", detail: { status: dispute.status, stage: row.stage } });
+			return;
+		case "close":
+			await transition(db, disputeId, allBut(verdict.stage), verdict.stage, {
+				outcome: verdict.outcome,
+				closedAt: deps.now(),
+			});
+			await recordAttempt(db, { ...attempt, stage: "outcome", outcome: "ok", detail: { status: dispute.status } });
+			return;
+		case "mark_submitted":
+			await transition(db, disputeId, ["submitting"], "submitted", { submittedAt: deps.now(), stageReason: verdict.reason });
+			await recordAttempt(db, { ...attempt, stage: "sync", outcome: "ok", detail: { reason: verdict.reason } });
+			return;
+		case "skip":
+			await transition(db, disputeId, SKIPPABLE, "skipped", { stageReason: verdict.reason });
+			await recordAttempt(db, { ...attempt, stage: "assemble", outcome: "skipped", detail: { reason: verdict.reason } });
+			return;
+		case "resume_submit":
+			await deps.submitQueue.send({ disputeId, stripeAccount });
+			await recordAttempt(db, { ...attempt, stage: "sync", outcome: "ok", detail: { resumed: "submit" } });
+			return;
+		case "assemble":
+			await assemble(deps, dispute, stripeAccount, attempt);
+	}
+}
+
+async function assemble(
+	deps: PipelineDeps,
+	dispute: Stripe.Dispute,
+	stripeAccount: string | null,
+	attempt: { disputeId: string; eventId: string | null; deliveryAttempt: number; actor: string },
+) {
+	const { db, stripe } = deps;
+	const options = onBehalfOf(stripeAccount);
+	await transition(db, dispute.id, ["received", "assembling"], "assembling");
+
+	const charge = dispute.charge;
+	if (typeof charge === "string") throw new PermanentError("charge_missing", "Stripe did not expand the disputed charge");
+	const customer = charge.customer && typeof charge.customer === "object" && !charge.customer.deleted ? charge.customer : null;
+
+	const { evidenceCase, rowsFetched } = await collectEvidenceCase(
+		{ db, stripe, merchantName: deps.config.MERCHANT_NAME ?? merchantNameOf(charge), requestOptions: options },
+		dispute,
+		charge,
+		customer,
+	);
+	const narrative = writeTemplateNarrative(evidenceCase);
+	const pdf = await renderEvidencePdf(evidenceCase, narrative, { fonts: deps.fonts });
+
+	const pdfKey = `evidence/${dispute.id}/${pdf.sha256}.pdf`;
+	await deps.evidenceBucket.put(pdfKey, pdf.bytes, {
+		httpMetadata: { contentType: "application/pdf" },
+		customMetadata: { dispute: dispute.id },
+	});
+
+	// The same bytes are never uploaded twice: a redelivery reuses the stored file, and a pass cut short
+	// between upload and save replays the same upload through Stripe's idempotency key.
+	const previous = await getEvidence(db, dispute.id);
+	const fileId =
+		previous && previous.pdfSha256 === pdf.sha256
+			? previous.fileId
+			: (
+					await stripeCall("upload evidence file", () =>
+						stripe.files.create(
+							{
+								purpose: "dispute_evidence",
+								file: { data: pdf.bytes, name: `evidence-${dispute.id}.pdf`, type: "application/pdf" },
+							},
+							{ ...options, idempotencyKey: `rebuttal-file-${dispute.id}-${pdf.sha256.slice(0, 32)}` },
+						),
+					)
+				).id;
+
+	const fields = buildEvidenceFields(evidenceCase, narrative, fileId);
+	const matched = evidenceCase.account;
+	await saveEvidence(db, {
+		disputeId: dispute.id,
+		fields,
+		facts: evidenceCase.facts,
+		narrative: narrative.paragraphs.map((p) => p.text).join("\n\n"),
+		writer: narrative.writer,
+		playbook: dispute.reason,
+		fileId,
+		pdfKey,
+		pdfSha256: pdf.sha256,
+		pdfBytes: pdf.bytes.byteLength,
+		pdfPages: pdf.pages,
+	});
+	const staged = await transition(db, dispute.id, ["assembling"], "staged", {
+		accountId: matched?.id ?? null,
+		accountMatch: matched?.matchedBy ?? null,
+		stageReason: matched ? null : "no matching account: evidence built from Stripe data alone",
+		failedStage: null,
+		lastError: null,
+	});
+	if (!staged) {
+		// A concurrent pass staged it first and hands it to submit itself.
+		await recordAttempt(db, { ...attempt, stage: "assemble", outcome: "duplicate" });
+		return;
+	}
+	await deps.submitQueue.send({ disputeId: dispute.id, stripeAccount });
+	await recordAttempt(db, {
+		...attempt,
+		stage: "assemble",
+		outcome: "ok",
+		detail: { fileId, pdfBytes: pdf.bytes.byteLength, pdfPages: pdf.pages, rowsFetched, writer: narrative.writer },
+	});
+}
+
+function merchantNameOf(charge: Stripe.Charge): string {
+	return charge.calculated_statement_descriptor ?? charge.statement_descriptor ?? "The merchant";
+}
+
+function allBut(stage: Stage): Stage[] {
+	return STAGES.filter((s) => s !== stage);
+}
+
+/** Stages a skip may leave: never one where evidence went out or the dispute ended. */
+const SKIPPABLE: Stage[] = ["received", "assembling", "staged", "awaiting_review", "failed"];

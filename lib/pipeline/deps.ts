@@ -1,0 +1,26 @@
+import type Stripe from "stripe";
+import type { PipelineConfig } from "../config";
+import type { Db } from "../db/client";
+import type { QueueSender, AssembleMessage, SubmitMessage } from "../messages";
+import type { PdfFonts } from "../pdf/render";
+
+/** The part of an R2 bucket the pipeline uses. */
+export interface BlobStore {
+	put(
+		key: string,
+		value: Uint8Array,
+		options?: { httpMetadata?: { contentType?: string }; customMetadata?: Record<string, string> },
+	): Promise<unknown>;
+}
+
+/** Everything a pipeline step needs, built once per batch by the function that runs it. */
+export interface PipelineDeps {
+	db: Db;
+	stripe: Stripe;
+	config: PipelineConfig;
+	evidenceBucket: BlobStore;
+	assembleQueue: QueueSender<AssembleMessage>;
+	submitQueue: QueueSender<SubmitMessage>;
+	fonts: PdfFonts;
+	now(): Date;
+}

@@ -1,0 +1,65 @@
+import Stripe from "stripe";
+import { PermanentError } from "../errors";
+import { type EventMessage, isHandledEventType } from "../messages";
+
+/** Stripe's default tolerance for the signature timestamp. */
+export const SIGNATURE_TOLERANCE_SECONDS = 300;
+/** Stripe's own events stay far below this; anything larger is not an event of ours. */
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+export class WebhookRejected extends PermanentError {
+	constructor(message: string, status = 400) {
+		super("webhook_rejected", message, { status });
+	}
+}
+
+const cryptoProvider = Stripe.createSubtleCryptoProvider();
+
+/**
+ * Verifies the signature on the raw body and turns a handled event into the small message the assemble queue
+ * carries. Returns null for verified events of types rebuttal does not act on.
+ */
+export async function verifyWebhook(
+	rawBody: string,
+	signatureHeader: string | undefined,
+	secret: string,
+): Promise<EventMessage | null> {
+	if (!signatureHeader) throw new WebhookRejected("missing Stripe-Signature header");
+	let event: Stripe.Event;
+	try {
+		event = await Stripe.webhooks.constructEventAsync(
+			rawBody,
+			signatureHeader,
+			secret,
+			SIGNATURE_TOLERANCE_SECONDS,
+			cryptoProvider,
+		);
+	} catch (error) {
+		if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
+			throw new WebhookRejected(`signature verification failed: ${error.message}`);
+		}
+		// A correctly signed body that is not JSON.
+		throw new WebhookRejected("body is not a valid JSON event");
+	}
+	return toEventMessage(event);
+}
+
+function toEventMessage(event: Stripe.Event): EventMessage | null {
+	const raw = event as unknown as { id?: unknown; type?: unknown; created?: unknown; account?: unknown; data?: { object?: { id?: unknown } } };
+	if (typeof raw.id !== "string" || typeof raw.type !== "string") {
+		throw new WebhookRejected("event has no id or type");
+	}
+	if (!isHandledEventType(raw.type)) return null;
+	const objectId = raw.data?.object?.id;
+	if (typeof objectId !== "string" || !/^\w+$/.test(objectId)) throw new WebhookRejected("event has no object id");
+	if (!/^evt_\w+$/.test(raw.id)) throw new WebhookRejected("event id is malformed");
+	const account = typeof raw.account === "string" && /^acct_\w+$/.test(raw.account) ? raw.account : null;
+	return {
+		kind: "event",
+		eventId: raw.id,
+		type: raw.type,
+		objectId,
+		stripeAccount: account,
+		created: typeof raw.created === "number" && raw.created >= 0 ? Math.floor(raw.created) : 0,
+	};
+}

@@ -1,0 +1,129 @@
+import type Stripe from "stripe";
+import { ConflictError, PermanentError } from "../errors";
+import type { SubmitMessage } from "../messages";
+import { onBehalfOf } from "../stripe/client";
+import { stripeCall } from "../stripe/errors";
+import type { PipelineDeps } from "./deps";
+import { closedOutcome, OPEN_STATUSES, responseWindowProblem } from "./reconcile";
+import { getDispute, getEvidence, recordAttempt, transition } from "./store";
+
+/**
+ * Sends the staged evidence to Stripe. Submission is final, so every path to Stripe's `submit: true` goes
+ * through one atomic stage transition and one deterministic idempotency key per dispute and evidence version.
+ */
+export async function handleSubmitMessage(deps: PipelineDeps, message: SubmitMessage, delivery: number) {
+	const { db, stripe } = deps;
+	const { disputeId } = message;
+	const options = onBehalfOf(message.stripeAccount);
+	const attempt = {
+		disputeId,
+		stage: "submit",
+		deliveryAttempt: delivery,
+		actor: message.approvedBy ?? "system",
+	};
+
+	const row = await getDispute(db, disputeId);
+	if (!row) throw new PermanentError("dispute_unknown", `no dispute ${disputeId} has been assembled`);
+	if (["submitted", "won", "lost", "skipped"].includes(row.stage)) {
+		await recordAttempt(db, { ...attempt, outcome: "duplicate", detail: { stage: row.stage } });
+		return;
+	}
+
+	const dispute = await stripeCall("retrieve dispute", () => stripe.disputes.retrieve(disputeId, {}, options));
+	const alreadySubmitted = (dispute.evidence_details?.submission_count ?? 0) > 0;
+	if (alreadySubmitted || !OPEN_STATUSES.includes(dispute.status)) {
+		await settleClosedOrSubmitted(deps, dispute, row.stage, attempt);
+		return;
+	}
+	const windowProblem = responseWindowProblem(dispute, deps.now());
+	if (windowProblem) {
+		await transition(db, disputeId, ["staged", "awaiting_review", "submitting", "failed"], "skipped", {
+			stageReason: windowProblem,
+		});
+		await recordAttempt(db, { ...attempt, outcome: "skipped", detail: { reason: windowProblem } });
+		return;
+	}
+
+	const evidence = await getEvidence(db, disputeId);
+	if (!evidence) throw new PermanentError("evidence_missing", `dispute ${disputeId} has no staged evidence`);
+	const version = await shortHash(JSON.stringify(evidence.fields));
+
+	if (!message.approvedBy && deps.config.SUBMIT_MODE === "review") {
+		if (row.stage === "awaiting_review") {
+			await recordAttempt(db, { ...attempt, outcome: "duplicate", detail: { stage: row.stage } });
+			return;
+		}
+		await stripeCall("stage evidence", () =>
+			stripe.disputes.update(
+				disputeId,
+				{ evidence: evidence.fields, submit: false },
+				{ ...options, idempotencyKey: `rebuttal-stage-${disputeId}-${version}` },
+			),
+		);
+		await transition(db, disputeId, ["staged"], "awaiting_review", { stageReason: "waiting for an operator's approval" });
+		await recordAttempt(db, { ...attempt, outcome: "ok", detail: { staged: true, mode: "review" } });
+		return;
+	}
+
+	const from = message.approvedBy ? (["awaiting_review", "submitting"] as const) : (["staged", "submitting"] as const);
+	const claimed = await transition(db, disputeId, from, "submitting", { stageReason: null });
+	if (!claimed) {
+		if (message.approvedBy) throw new ConflictError(`dispute ${disputeId} is ${row.stage}, not awaiting review`);
+		await recordAttempt(db, { ...attempt, outcome: "duplicate", detail: { stage: row.stage } });
+		return;
+	}
+
+	try {
+		await stripeCall("submit evidence", () =>
+			stripe.disputes.update(
+				disputeId,
+				{ evidence: evidence.fields, submit: true },
+				{ ...options, idempotencyKey: `rebuttal-submit-${disputeId}-${version}` },
+			),
+		);
+	} catch (error) {
+		// Stripe refuses a second submission; if one already went through, that is success, not failure.
+		if (error instanceof PermanentError) {
+			const current = await stripeCall("retrieve dispute", () => stripe.disputes.retrieve(disputeId, {}, options));
+			if ((current.evidence_details?.submission_count ?? 0) > 0) {
+				await settleClosedOrSubmitted(deps, current, "submitting", attempt);
+				return;
+			}
+		}
+		throw error;
+	}
+	await transition(db, disputeId, ["submitting"], "submitted", { submittedAt: deps.now(), failedStage: null, lastError: null });
+	await recordAttempt(db, { ...attempt, outcome: "ok", detail: { submitted: true, fileId: evidence.fileId } });
+}
+
+async function settleClosedOrSubmitted(
+	deps: PipelineDeps,
+	dispute: Stripe.Dispute,
+	stage: string,
+	attempt: { disputeId: string; stage: string; deliveryAttempt: number; actor: string },
+) {
+	const { db } = deps;
+	const closed = closedOutcome(dispute);
+	if (closed) {
+		await transition(db, dispute.id, ["staged", "awaiting_review", "submitting", "failed"], closed, {
+			outcome: closed,
+			closedAt: deps.now(),
+		});
+	} else if (stage === "submitting" && (dispute.evidence_details?.submission_count ?? 0) > 0) {
+		await transition(db, dispute.id, ["submitting"], "submitted", { submittedAt: deps.now() });
+	} else {
+		const reason =
+			(dispute.evidence_details?.submission_count ?? 0) > 0
+				? "evidence was submitted outside rebuttal"
+				: `dispute status is ${dispute.status}`;
+		await transition(db, dispute.id, ["staged", "awaiting_review", "submitting", "failed"], "skipped", {
+			stageReason: reason,
+		});
+	}
+	await recordAttempt(db, { ...attempt, outcome: "skipped", detail: { status: dispute.status } });
+}
+
+async function shortHash(text: string): Promise<string> {
+	const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+	return [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,88 @@
+import type { z } from "zod";
+import { describeError, isRetryable, RetryableError } from "./errors";
+
+/** The part of a Cloudflare Queues message a consumer uses (structural, so lib/ stays runtime-agnostic). */
+export interface ConsumedMessage {
+	readonly id: string;
+	readonly body: unknown;
+	readonly attempts: number;
+	ack(): void;
+	retry(options?: { delaySeconds?: number }): void;
+}
+
+export interface ConsumeOptions<T> {
+	/** Seconds of the first retry delay; it doubles with each delivery, capped at an hour. */
+	baseDelaySeconds: number;
+	/** Records a failure that retrying cannot fix. When it throws, the message is retried instead of lost. */
+	onPermanentFailure(error: unknown, body: T | undefined, message: ConsumedMessage): Promise<void>;
+	/** Best-effort record of a retry; its own failure never changes the outcome. */
+	onRetry?(error: unknown, body: T, message: ConsumedMessage, delaySeconds: number): Promise<void>;
+}
+
+const MAX_DELAY_SECONDS = 3600;
+
+export function backoffSeconds(attempts: number, baseDelaySeconds: number, retryAfterSeconds?: number): number {
+	const exponential = baseDelaySeconds * 2 ** Math.max(0, attempts - 1);
+	const jitter = exponential * 0.2 * Math.random();
+	const delay = Math.max(exponential + jitter, retryAfterSeconds ?? 0);
+	return Math.min(Math.round(delay), MAX_DELAY_SECONDS);
+}
+
+/**
+ * Handles every message of a batch on its own: ack on success, retry with backoff when retrying can help,
+ * record and ack when it cannot. A message is never acked on an error we cannot classify: that one is retried
+ * and, after the queue's max_retries, lands in the dead-letter queue.
+ */
+export async function consumeEach<T>(
+	messages: readonly ConsumedMessage[],
+	schema: z.ZodType<T>,
+	handle: (body: T, message: ConsumedMessage) => Promise<void>,
+	options: ConsumeOptions<T>,
+): Promise<void> {
+	await Promise.all(messages.map((message) => consumeOne(message, schema, handle, options)));
+}
+
+async function consumeOne<T>(
+	message: ConsumedMessage,
+	schema: z.ZodType<T>,
+	handle: (body: T, message: ConsumedMessage) => Promise<void>,
+	options: ConsumeOptions<T>,
+): Promise<void> {
+	const parsed = schema.safeParse(message.body);
+	if (!parsed.success) {
+		// A malformed message will never parse: record it and drop it rather than poison the queue.
+		await settlePermanent(new Error(`malformed message: ${parsed.error.message}`), undefined, message, options);
+		return;
+	}
+	try {
+		await handle(parsed.data, message);
+		message.ack();
+	} catch (error) {
+		if (isRetryable(error)) {
+			const retryAfter = error instanceof RetryableError ? error.retryAfterSeconds : undefined;
+			const delaySeconds = backoffSeconds(message.attempts, options.baseDelaySeconds, retryAfter);
+			await options.onRetry?.(error, parsed.data, message, delaySeconds).catch((recordError) => {
+				console.warn("could not record retry", describeError(recordError));
+			});
+			message.retry({ delaySeconds });
+			return;
+		}
+		await settlePermanent(error, parsed.data, message, options);
+	}
+}
+
+async function settlePermanent<T>(
+	error: unknown,
+	body: T | undefined,
+	message: ConsumedMessage,
+	options: ConsumeOptions<T>,
+): Promise<void> {
+	try {
+		await options.onPermanentFailure(error, body, message);
+	} catch (recordError) {
+		console.error("could not record a permanent failure; retrying", describeError(recordError));
+		message.retry({ delaySeconds: backoffSeconds(message.attempts, options.baseDelaySeconds) });
+		return;
+	}
+	message.ack();
+}
