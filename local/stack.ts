@@ -1,0 +1,233 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Log, LogLevel, Miniflare } from "miniflare";
+import { scheduleCrons } from "./cron";
+import { startEmbeddedPostgres } from "./embedded-postgres";
+import { LOCAL_STRIPE_SECRET_KEY, LOCAL_WEBHOOK_SECRET, layerEnv, readDotenvFile, WORKER_CONFIG_NAMES } from "./env";
+import { applyMigrations } from "./migrations";
+import { startPgBridge } from "./pg-bridge";
+import { bundleWorker, OFFLINE_WRANGLER_ENV } from "./worker-build";
+
+export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+export interface LocalStackOptions {
+	/** Project root (default: this repository). */
+	root?: string;
+	/** Wrangler config of the Worker to run (default: `<root>/wrangler.toml`). */
+	configPath?: string;
+	/** Highest-priority configuration; then the process environment, then `.dev.vars`. */
+	env?: Record<string, string | undefined>;
+	/** `.dev.vars` to read (default `<root>/.dev.vars`); false to read none. */
+	devVarsPath?: string | false;
+	/** Worker port (default PORT, else 8787; 0 picks a free one). */
+	port?: number;
+	/** Keep PGlite data, R2 objects and the dashboard token under `dataDir` (dev); otherwise all in memory. */
+	persist?: boolean;
+	/** Default `<root>/.data`. */
+	dataDir?: string;
+	/** Fire the cron triggers of wrangler.toml on schedule (dev); `dispatchScheduled()` works either way. */
+	runCrons?: boolean;
+	/** Stop everything on SIGINT/SIGTERM, then exit. */
+	handleSignals?: boolean;
+	/** Apply pending migrations (default true). */
+	migrate?: boolean;
+	/** Passed to the built-in Stripe emulator. */
+	stripeRateLimit?: { perSecond: number; filesPerSecond: number } | false;
+	/** Show the Worker's info-level logs (its console output is shown either way). */
+	verbose?: boolean;
+	log?: (line: string) => void;
+}
+
+export type DatabaseKind = "pglite" | "postgres" | "neon";
+
+export interface LocalStack {
+	workerUrl: string;
+	stripeApiBase: string;
+	/** True when the built-in Stripe emulator was started (STRIPE_API_BASE unset). */
+	emulator: boolean;
+	databaseUrl: string;
+	databaseKind: DatabaseKind;
+	/** The WebSocket bridge the Worker reaches Postgres through; undefined for Neon. */
+	bridgeUrl: string | undefined;
+	dashboardToken: string;
+	stripeSecretKey: string;
+	webhookSecret: string;
+	/** Every string binding the Worker got (contains secrets: never print it). */
+	bindings: Record<string, string>;
+	crons: string[];
+	miniflare: Miniflare;
+	dispatchScheduled(cron?: string): Promise<{ outcome: string; noRetry: boolean }>;
+	stop(): Promise<void>;
+}
+
+export function isNeonHost(host: string): boolean {
+	return /(^|\.)neon\.tech$/i.test(host);
+}
+
+/** Configuration as a local run sees it (options → process env → .dev.vars). Secrets included: never print. */
+export function resolveLocalConfig(options: Pick<LocalStackOptions, "root" | "env" | "devVarsPath"> = {}) {
+	const root = options.root ?? PROJECT_ROOT;
+	const devVars = options.devVarsPath === false ? {} : readDotenvFile(options.devVarsPath ?? join(root, ".dev.vars"));
+	const names = new Set<string>([...WORKER_CONFIG_NAMES, "PORT", ...Object.keys(devVars)]);
+	const fromProcess = Object.fromEntries([...names].map((name) => [name, process.env[name]]));
+	return { env: layerEnv(options.env ?? {}, fromProcess, devVars), devVarNames: Object.keys(devVars) };
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+	const root = resolve(options.root ?? PROJECT_ROOT);
+	const configPath = resolve(options.configPath ?? join(root, "wrangler.toml"));
+	const dataDir = resolve(options.dataDir ?? join(root, ".data"));
+	const persist = options.persist ?? false;
+	const log = options.log ?? (() => {});
+	for (const [key, value] of Object.entries(OFFLINE_WRANGLER_ENV)) process.env[key] ??= value;
+
+	const { env, devVarNames } = resolveLocalConfig({ ...options, root });
+	const cleanups: (() => Promise<unknown> | unknown)[] = [];
+	const abort = new AbortController();
+	let stopped = false;
+	const stop = async () => {
+		if (stopped) return;
+		stopped = true;
+		abort.abort();
+		process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+		for (const cleanup of cleanups.reverse()) {
+			try {
+				await cleanup();
+			} catch (error) {
+				log(`while stopping: ${(error as Error).message}`);
+			}
+		}
+	};
+	const onSignal = (signal: NodeJS.Signals) => {
+		log(`\n${signal}: stopping…`);
+		void stop().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+	};
+	if (options.handleSignals) process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+
+	try {
+		// Stripe: the configured API, or the built-in emulator with local test credentials.
+		const emulator = !env.STRIPE_API_BASE;
+		if (emulator) {
+			const { startStripeEmulator } = await import("./stripe-emulator");
+			const started = await startStripeEmulator({ host: "127.0.0.1", port: 0, rateLimit: options.stripeRateLimit });
+			cleanups.push(() => started.close());
+			env.STRIPE_API_BASE = started.url.replace(/\/+$/, "");
+			env.STRIPE_SECRET_KEY ??= LOCAL_STRIPE_SECRET_KEY;
+			env.STRIPE_WEBHOOK_SECRET ??= LOCAL_WEBHOOK_SECRET;
+			log(`Stripe emulator on ${env.STRIPE_API_BASE}`);
+		}
+		const stripeApiBase: string = env.STRIPE_API_BASE ?? "";
+
+		// Postgres: the configured server, or embedded PGlite.
+		let databaseKind: DatabaseKind;
+		if (env.DATABASE_URL) {
+			databaseKind = isNeonHost(new URL(env.DATABASE_URL).hostname) ? "neon" : "postgres";
+		} else {
+			const pglite = await startEmbeddedPostgres(persist ? { dataDir: join(dataDir, "pglite") } : {});
+			cleanups.push(() => pglite.close());
+			env.DATABASE_URL = pglite.url;
+			databaseKind = "pglite";
+		}
+		const databaseUrl = env.DATABASE_URL;
+		if (options.migrate !== false) {
+			try {
+				await applyMigrations(databaseUrl);
+			} catch (error) {
+				const where = new URL(databaseUrl);
+				throw new Error(
+					`cannot migrate the database at ${where.hostname}:${where.port || 5432}: ${(error as Error).message}`,
+				);
+			}
+		}
+		let bridgeUrl: string | undefined;
+		if (databaseKind !== "neon" && !env.DATABASE_WS_PROXY) {
+			const bridge = await startPgBridge({ allowHosts: [new URL(databaseUrl).hostname] });
+			cleanups.push(() => bridge.close());
+			bridgeUrl = env.DATABASE_WS_PROXY = bridge.url;
+		}
+
+		env.DASHBOARD_TOKEN ??= dashboardToken(persist ? dataDir : undefined);
+
+		// The Worker, bundled like a deploy and run in Miniflare with everything wrangler.toml declares.
+		const wrangler = await import("wrangler");
+		const config = wrangler.unstable_readConfig({ config: configPath }, { hideWarnings: true });
+		const { workerOptions } = wrangler.unstable_getMiniflareWorkerOptions(config);
+		const bundle = await bundleWorker(configPath, abort.signal);
+		cleanups.push(() => bundle.remove());
+
+		const bindingNames = new Set<string>([...WORKER_CONFIG_NAMES, ...devVarNames]);
+		const bindings = Object.fromEntries(Object.entries(env).filter(([name]) => bindingNames.has(name)));
+		const port = options.port ?? (env.PORT ? Number(env.PORT) : 8787);
+		const miniflare = new Miniflare({
+			host: "127.0.0.1",
+			port,
+			log: new Log(options.verbose ? LogLevel.INFO : LogLevel.WARN),
+			r2Persist: persist ? join(dataDir, "r2") : false,
+			unsafeTriggerHandlers: true,
+			workers: [
+				{
+					...workerOptions,
+					name: config.name ?? "worker",
+					modules: true,
+					scriptPath: bundle.scriptPath,
+					modulesRoot: bundle.dir,
+					bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), ...bindings },
+				},
+			],
+		});
+		cleanups.push(() => miniflare.dispose());
+		const workerUrl = (await miniflare.ready).origin;
+
+		const crons = config.triggers?.crons ?? [];
+		const dispatchScheduled = async (cron = crons[0] ?? "* * * * *") => {
+			// Miniflare's Fetcher type needs the Workers types; this is the one method used here.
+			const worker = (await miniflare.getWorker()) as unknown as {
+				scheduled(options: { cron: string; scheduledTime: Date }): Promise<{ outcome: string; noRetry: boolean }>;
+			};
+			return worker.scheduled({ cron, scheduledTime: new Date() });
+		};
+		if (options.runCrons && crons.length > 0) {
+			const stopCrons = scheduleCrons(crons, (cron) => {
+				dispatchScheduled(cron).catch((error) => log(`cron ${cron} failed: ${(error as Error).message}`));
+			});
+			cleanups.push(stopCrons);
+		}
+
+		return {
+			workerUrl,
+			stripeApiBase,
+			emulator,
+			databaseUrl,
+			databaseKind,
+			bridgeUrl,
+			dashboardToken: env.DASHBOARD_TOKEN,
+			stripeSecretKey: env.STRIPE_SECRET_KEY ?? "",
+			webhookSecret: env.STRIPE_WEBHOOK_SECRET ?? "",
+			bindings,
+			crons,
+			miniflare,
+			dispatchScheduled,
+			stop,
+		};
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+}
+
+/** A local operator token: kept in `.data/` across dev runs, fresh for in-memory runs. */
+function dashboardToken(dataDir: string | undefined): string {
+	const fresh = () => `local_${randomBytes(18).toString("base64url")}`;
+	if (!dataDir) return fresh();
+	const path = join(dataDir, "dashboard-token");
+	if (existsSync(path)) {
+		const saved = readFileSync(path, "utf8").trim();
+		if (saved.length >= 16) return saved;
+	}
+	const token = fresh();
+	mkdirSync(dataDir, { recursive: true });
+	writeFileSync(path, `${token}\n`, { mode: 0o600 });
+	return token;
+}
