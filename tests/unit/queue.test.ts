@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { PermanentError, RetryableError } from "../../lib/errors";
+import { backoffSeconds, type ConsumedMessage, consumeEach } from "../../lib/queue";
+
+class Message implements ConsumedMessage {
+	outcome: "acked" | { retried: number | undefined } | null = null;
+	constructor(
+		readonly body: unknown,
+		readonly attempts = 1,
+		readonly id = crypto.randomUUID(),
+	) {}
+	ack() {
+		this.outcome = "acked";
+	}
+	retry(options?: { delaySeconds?: number }) {
+		this.outcome = { retried: options?.delaySeconds };
+	}
+}
+
+const schema = z.object({ n: z.number() });
+
+describe("consumeEach", () => {
+	it("settles every message on its own: ack, retry, record-and-ack", async () => {
+		const recorded: unknown[] = [];
+		const messages = [new Message({ n: 1 }), new Message({ n: 2 }), new Message({ n: 3 }), new Message({ bad: true })];
+		await consumeEach(
+			messages,
+			schema,
+			async ({ n }) => {
+				if (n === 2) throw new RetryableError("later", "try later");
+				if (n === 3) throw new PermanentError("never", "never works");
+			},
+			{ baseDelaySeconds: 10, onPermanentFailure: async (error) => void recorded.push(error) },
+		);
+		expect(messages[0]!.outcome).toBe("acked");
+		expect(messages[1]!.outcome).toEqual({ retried: expect.any(Number) });
+		expect(messages[2]!.outcome).toBe("acked");
+		expect(messages[3]!.outcome).toBe("acked");
+		expect(recorded).toHaveLength(2);
+		expect(recorded.map(String)).toEqual(
+			expect.arrayContaining([expect.stringContaining("malformed message"), expect.stringContaining("never works")]),
+		);
+	});
+
+	it("retries an error it cannot classify instead of acking it", async () => {
+		const message = new Message({ n: 1 });
+		await consumeEach([message], schema, async () => Promise.reject(new TypeError("socket closed")), {
+			baseDelaySeconds: 5,
+			onPermanentFailure: async () => expect.fail("an unknown error is not permanent"),
+		});
+		expect(message.outcome).toEqual({ retried: expect.any(Number) });
+	});
+
+	it("retries a permanent failure it could not record, so nothing is lost", async () => {
+		const message = new Message({ n: 1 });
+		await consumeEach([message], schema, async () => Promise.reject(new PermanentError("bad", "bad input")), {
+			baseDelaySeconds: 5,
+			onPermanentFailure: async () => Promise.reject(new Error("database down")),
+		});
+		expect(message.outcome).toEqual({ retried: expect.any(Number) });
+	});
+
+	it("still retries when recording the retry fails", async () => {
+		const message = new Message({ n: 1 });
+		await consumeEach([message], schema, async () => Promise.reject(new RetryableError("x", "x")), {
+			baseDelaySeconds: 5,
+			onPermanentFailure: async () => {},
+			onRetry: async () => Promise.reject(new Error("database down")),
+		});
+		expect(message.outcome).toEqual({ retried: expect.any(Number) });
+	});
+
+	it("honours Retry-After when it is longer than the backoff", async () => {
+		const message = new Message({ n: 1 });
+		await consumeEach(
+			[message],
+			schema,
+			async () => Promise.reject(new RetryableError("rate", "slow down", { retryAfterSeconds: 120 })),
+			{ baseDelaySeconds: 1, onPermanentFailure: async () => {} },
+		);
+		expect(message.outcome).toEqual({ retried: 120 });
+	});
+});
+
+describe("backoffSeconds", () => {
+	it.each([
+		[1, 10, 10, 12],
+		[2, 10, 20, 24],
+		[4, 10, 80, 96],
+		[20, 10, 3600, 3600],
+	])("attempt %i with base %i waits between %i and %i seconds", (attempts, base, min, max) => {
+		for (let i = 0; i < 20; i++) {
+			const delay = backoffSeconds(attempts, base);
+			expect(delay).toBeGreaterThanOrEqual(min);
+			expect(delay).toBeLessThanOrEqual(max);
+		}
+	});
+});

@@ -1,0 +1,217 @@
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import Stripe from "stripe";
+import { describe, expect, it } from "vitest";
+import { intakeApp } from "../../functions/intake/app";
+import worker from "../../functions/index";
+
+const SECRET = env.STRIPE_WEBHOOK_SECRET!;
+const crypto = Stripe.createSubtleCryptoProvider();
+
+function disputeEvent(overrides: Record<string, unknown> = {}) {
+	return {
+		id: "evt_1NG8Du2eZvKYlo2CUI79vXWy",
+		object: "event",
+		api_version: "2024-06-20",
+		created: Math.floor(Date.now() / 1000),
+		type: "charge.dispute.created",
+		livemode: false,
+		pending_webhooks: 1,
+		request: { id: null, idempotency_key: null },
+		data: { object: { id: "du_1MtJUT2eZvKYlo2CNaw2HvEv", object: "dispute", amount: 1000 } },
+		...overrides,
+	};
+}
+
+async function sign(payload: string, options: { secret?: string; timestamp?: number } = {}) {
+	return Stripe.webhooks.generateTestHeaderStringAsync({
+		payload,
+		secret: options.secret ?? SECRET,
+		timestamp: options.timestamp,
+		cryptoProvider: crypto,
+	});
+}
+
+/** Calls intake with the real queue binding, recording what it sends (or failing the send when asked to). */
+async function deliver(body: string, headers: Record<string, string>, queue: { fail?: boolean } = {}) {
+	const sent: unknown[] = [];
+	const recordingQueue = {
+		send: async (message: unknown) => {
+			if (queue.fail) throw new Error("queue unavailable");
+			sent.push(message);
+			return env.ASSEMBLE_QUEUE.send(message);
+		},
+	};
+	const ctx = createExecutionContext();
+	const response = await intakeApp.fetch(
+		new Request("https://rebuttal.test/webhooks/stripe", { method: "POST", body, headers }),
+		{ ...env, ASSEMBLE_QUEUE: recordingQueue as unknown as Queue },
+		ctx,
+	);
+	await waitOnExecutionContext(ctx);
+	return { response, sent };
+}
+
+describe("POST /webhooks/stripe accepts verified events", () => {
+	it("enqueues one small message for a dispute event and answers 200", async () => {
+		const payload = JSON.stringify(disputeEvent());
+		const { response, sent } = await deliver(payload, { "stripe-signature": await sign(payload) });
+		expect(response.status).toBe(200);
+		expect(await response.json()).toEqual({ received: true });
+		expect(sent).toEqual([
+			{
+				kind: "event",
+				eventId: "evt_1NG8Du2eZvKYlo2CUI79vXWy",
+				type: "charge.dispute.created",
+				objectId: "du_1MtJUT2eZvKYlo2CNaw2HvEv",
+				stripeAccount: null,
+				created: expect.any(Number),
+			},
+		]);
+	});
+
+	it("carries the connected account of a Connect event", async () => {
+		const payload = JSON.stringify(disputeEvent({ account: "acct_1Nv0FGQ9RKHgCVdK" }));
+		const { response, sent } = await deliver(payload, { "stripe-signature": await sign(payload) });
+		expect(response.status).toBe(200);
+		expect(sent).toMatchObject([{ stripeAccount: "acct_1Nv0FGQ9RKHgCVdK" }]);
+	});
+
+	it.each([
+		"charge.dispute.updated",
+		"charge.dispute.closed",
+		"charge.dispute.funds_withdrawn",
+		"charge.dispute.funds_reinstated",
+		"radar.early_fraud_warning.created",
+	])("handles %s", async (type) => {
+		const payload = JSON.stringify(disputeEvent({ type }));
+		const { response, sent } = await deliver(payload, { "stripe-signature": await sign(payload) });
+		expect(response.status).toBe(200);
+		expect(sent).toMatchObject([{ type }]);
+	});
+
+	it("answers 200 to a duplicate delivery too (deduplication happens downstream)", async () => {
+		const payload = JSON.stringify(disputeEvent());
+		const first = await deliver(payload, { "stripe-signature": await sign(payload) });
+		const second = await deliver(payload, { "stripe-signature": await sign(payload) });
+		expect([first.response.status, second.response.status]).toEqual([200, 200]);
+	});
+
+	it("answers 200 and enqueues nothing for a verified event type it ignores", async () => {
+		const payload = JSON.stringify(disputeEvent({ type: "customer.created", data: { object: { id: "cus_1" } } }));
+		const { response, sent } = await deliver(payload, { "stripe-signature": await sign(payload) });
+		expect(response.status).toBe(200);
+		expect(await response.json()).toEqual({ received: true, ignored: true });
+		expect(sent).toEqual([]);
+	});
+
+	it("answers 500 when the event cannot be queued, so Stripe delivers it again", async () => {
+		const payload = JSON.stringify(disputeEvent());
+		const { response } = await deliver(payload, { "stripe-signature": await sign(payload) }, { fail: true });
+		expect(response.status).toBe(500);
+		expect(JSON.stringify(await response.json())).not.toContain("queue unavailable");
+	});
+});
+
+describe("POST /webhooks/stripe rejects bad requests before anything else happens", () => {
+	const valid = JSON.stringify(disputeEvent());
+	const cases: [string, () => Promise<{ body: string; headers: Record<string, string> }>, number][] = [
+		["no signature header", async () => ({ body: valid, headers: {} }), 400],
+		["an empty signature header", async () => ({ body: valid, headers: { "stripe-signature": "" } }), 400],
+		["a garbage signature header", async () => ({ body: valid, headers: { "stripe-signature": "nonsense" } }), 400],
+		[
+			"a signature made with another secret",
+			async () => ({ body: valid, headers: { "stripe-signature": await sign(valid, { secret: "whsec_other" }) } }),
+			400,
+		],
+		[
+			"a stale signature (over 300 s old)",
+			async () => ({
+				body: valid,
+				headers: { "stripe-signature": await sign(valid, { timestamp: Math.floor(Date.now() / 1000) - 301 }) },
+			}),
+			400,
+		],
+		[
+			"a body changed after signing",
+			async () => ({ body: valid.replace("1000", "9999"), headers: { "stripe-signature": await sign(valid) } }),
+			400,
+		],
+		[
+			"only a v0 signature",
+			async () => ({
+				body: valid,
+				headers: { "stripe-signature": (await sign(valid)).replace("v1=", "v0=") },
+			}),
+			400,
+		],
+		[
+			"correctly signed malformed JSON",
+			async () => ({ body: "{not json", headers: { "stripe-signature": await sign("{not json") } }),
+			400,
+		],
+		[
+			"a correctly signed event without an id",
+			async () => {
+				const body = JSON.stringify({ ...disputeEvent(), id: undefined });
+				return { body, headers: { "stripe-signature": await sign(body) } };
+			},
+			400,
+		],
+		[
+			"a correctly signed dispute event without an object id",
+			async () => {
+				const body = JSON.stringify(disputeEvent({ data: { object: {} } }));
+				return { body, headers: { "stripe-signature": await sign(body) } };
+			},
+			400,
+		],
+		[
+			"a correctly signed body over 1 MiB",
+			async () => {
+				const body = JSON.stringify(disputeEvent({ padding: "x".repeat(1024 * 1024) }));
+				return { body, headers: { "stripe-signature": await sign(body) } };
+			},
+			413,
+		],
+	];
+
+	it.each(cases)("%s", async (_name, build, status) => {
+		const { body, headers } = await build();
+		const { response, sent } = await deliver(body, headers);
+		expect(response.status).toBe(status);
+		expect(sent).toEqual([]);
+		const json = (await response.json()) as { error: { code: string } };
+		expect(json.error.code).toBeTypeOf("string");
+	});
+
+	it("answers 503 without echoing anything when the webhook secret is not configured", async () => {
+		const ctx = createExecutionContext();
+		const response = await intakeApp.fetch(
+			new Request("https://rebuttal.test/webhooks/stripe", {
+				method: "POST",
+				body: valid,
+				headers: { "stripe-signature": await sign(valid) },
+			}),
+			{ ...env, STRIPE_WEBHOOK_SECRET: "not-a-secret-shape" },
+			ctx,
+		);
+		expect(response.status).toBe(503);
+		expect(await response.text()).not.toContain("not-a-secret-shape");
+	});
+});
+
+describe("the composed Worker", () => {
+	it("answers GET /health", async () => {
+		const ctx = createExecutionContext();
+		const response = await worker.fetch(new Request("https://rebuttal.test/health"), env, ctx);
+		expect(response.status).toBe(200);
+		expect(await response.json()).toEqual({ ok: true });
+	});
+
+	it("answers unknown routes with a JSON 404", async () => {
+		const ctx = createExecutionContext();
+		const response = await worker.fetch(new Request("https://rebuttal.test/nope"), env, ctx);
+		expect(response.status).toBe(404);
+		expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
+	});
+});
