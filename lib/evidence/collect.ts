@@ -1,0 +1,70 @@
+import type Stripe from "stripe";
+import type { Db } from "../db/client";
+import { listArtifacts } from "./artifacts";
+import type { CaseExtras } from "./case-extras";
+import { buildFacts, type CaseParts } from "./facts";
+import { matchAccount, summariseAccount } from "./match";
+import {
+	collectPriorPayments,
+	customerIdOf,
+	purchaseIpFromStripe,
+	summariseCharge,
+	summariseCustomer,
+	summariseDispute,
+} from "./stripe-facts";
+import type { EvidenceCase } from "./types";
+import { checkPurchaseIp, summariseUsage } from "./usage";
+
+export interface CollectDeps {
+	db: Db;
+	stripe: Stripe;
+	merchantName: string;
+	requestOptions?: Stripe.RequestOptions;
+}
+
+/** The case file plus the extras that `types.ts` does not declare (purchase IP, artifact count). */
+export type CollectedCase = EvidenceCase & CaseExtras;
+
+/**
+ * Builds the case file of one dispute: the Stripe summaries, the matched account, usage aggregates, the purchase
+ * IP, earlier payments (one to three Stripe list calls) and the facts. `dispute`, `charge` (with `customer` and
+ * `payment_intent` expanded when available) and `customer` must already be fresh from Stripe. `rowsFetched` counts
+ * every database row read; it stays bounded whatever the activity volume.
+ */
+export async function collectEvidenceCase(
+	deps: CollectDeps,
+	dispute: Stripe.Dispute,
+	charge: Stripe.Charge,
+	customer: Stripe.Customer | null,
+): Promise<{ evidenceCase: CollectedCase; rowsFetched: number }> {
+	const { db, stripe } = deps;
+	let rowsFetched = 0;
+	const chargeAt = new Date(charge.created * 1000);
+
+	const match = await matchAccount(db, charge, customer);
+	if (match) rowsFetched += 1;
+	const account = match ? summariseAccount(match.row, match.matchedBy) : null;
+
+	const customerSummary = summariseCustomer(customer, charge);
+	const [usageResult, ipResult, artifactResult, priorPayments] = await Promise.all([
+		account ? summariseUsage(db, account.id, chargeAt) : Promise.resolve({ usage: null, rowsFetched: 0 }),
+		checkPurchaseIp(db, account?.id ?? null, chargeAt, purchaseIpFromStripe(charge)),
+		account ? listArtifacts(db, account.id) : Promise.resolve({ artifacts: [], count: 0, rowsFetched: 0 }),
+		collectPriorPayments(stripe, customerIdOf(charge, customer), charge, deps.requestOptions),
+	]);
+	rowsFetched += usageResult.rowsFetched + ipResult.rowsFetched + artifactResult.rowsFetched;
+
+	const parts: CaseParts = {
+		merchantName: deps.merchantName,
+		dispute: summariseDispute(dispute),
+		charge: summariseCharge(charge),
+		customer: customerSummary,
+		account,
+		usage: usageResult.usage,
+		priorPayments,
+		artifacts: artifactResult.artifacts,
+		purchaseIp: ipResult.purchaseIp,
+		artifactCount: artifactResult.count,
+	};
+	return { evidenceCase: { ...parts, facts: buildFacts(parts) }, rowsFetched };
+}

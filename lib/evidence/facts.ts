@@ -1,0 +1,274 @@
+import type { CaseExtras } from "./case-extras";
+import { formatAmount, formatCount, formatDate, formatDateTime, humanise } from "./format";
+import type { EvidenceCase, Fact, FactSource } from "./types";
+
+/** The parts a case is built from; `facts` is derived from them. */
+export type CaseParts = Omit<EvidenceCase, "facts"> & CaseExtras;
+
+/** Fact id of a usage kind: `usage.kind.<slug>.<metric>`; the slug keeps ids stable and free of odd characters. */
+export function kindSlug(kind: string): string {
+	const slug = kind
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, "_")
+		.replace(/^_+|_+$/g, "");
+	return slug || "unnamed";
+}
+
+const CHECK_WORDS: Record<string, string> = {
+	pass: "passed",
+	fail: "failed",
+	unavailable: "unavailable",
+	unchecked: "not checked",
+};
+
+const MATCH_WORDS: Record<string, string> = {
+	stripe_customer_id: "the charge's Stripe customer",
+	metadata_account_id: "the charge's account_id metadata",
+	billing_email: "the billing email",
+	customer_email: "the customer's email",
+};
+
+/**
+ * Every fact of the case, with stable ids. Absent data yields no fact (never a fact saying "unknown"), so a writer
+ * citing only existing facts cannot claim what was not collected.
+ */
+export function buildFacts(parts: CaseParts): Fact[] {
+	const facts: Fact[] = [];
+	const ids = new Set<string>();
+	const add = (id: string, label: string, value: Fact["value"] | undefined, display: string, source: FactSource) => {
+		if (value === null || value === undefined || value === "" || ids.has(id)) return;
+		ids.add(id);
+		facts.push({ id, label, value, display, source });
+	};
+	const time = (id: string, label: string, iso: string | null | undefined, source: FactSource) => {
+		if (iso) add(id, label, iso, formatDateTime(iso), source);
+	};
+	const count = (id: string, label: string, n: number | null | undefined, source: FactSource) => {
+		if (typeof n === "number") add(id, label, n, formatCount(n), source);
+	};
+	const text = (id: string, label: string, value: string | null | undefined, source: FactSource) => {
+		if (value) add(id, label, value, value, source);
+	};
+
+	const { dispute: d, charge: c, customer, account: a, usage: u, priorPayments: p } = parts;
+
+	// The merchant (its name comes from the merchant's own configuration, never from customer data).
+	text("merchant.name", "Merchant", parts.merchantName, "merchant_db");
+
+	// The dispute.
+	text("dispute.id", "Dispute", d.id, "stripe");
+	add("dispute.amount", "Disputed amount", d.amount, formatAmount(d.amount, d.currency), "stripe");
+	add("dispute.reason", "Dispute reason", d.reason, humanise(d.reason), "stripe");
+	text("dispute.network_reason_code", "Network reason code", d.networkReasonCode, "stripe");
+	time("dispute.created_at", "Dispute opened", d.createdAt, "stripe");
+	time("dispute.due_by", "Evidence due by", d.dueBy, "stripe");
+	text("dispute.card_brand", "Card network", d.cardBrand, "stripe");
+	add("dispute.is_inquiry", "Inquiry (not yet a chargeback)", d.isInquiry, d.isInquiry ? "yes" : "no", "stripe");
+
+	// The charge.
+	text("charge.id", "Charge", c.id, "stripe");
+	add("charge.amount", "Charge amount", c.amount, formatAmount(c.amount, c.currency), "stripe");
+	time("charge.created_at", "Charge date", c.createdAt, "stripe");
+	text("charge.description", "Charge description", c.description, "stripe");
+	text("charge.statement_descriptor", "Statement descriptor", c.statementDescriptor, "stripe");
+	text("charge.receipt_email", "Receipt sent to", c.receiptEmail, "stripe");
+	text("charge.billing_name", "Billing name", c.billingName, "stripe");
+	text("charge.billing_email", "Billing email", c.billingEmail, "stripe");
+	text("charge.billing_country", "Billing country", c.billingCountry, "stripe");
+	text("charge.billing_postal_code", "Billing postal code", c.billingPostalCode, "stripe");
+	if (c.cardLast4) {
+		const brand = c.cardBrand ? `${c.cardBrand[0]?.toUpperCase()}${c.cardBrand.slice(1)} ` : "";
+		add(
+			"charge.card",
+			"Card",
+			`${c.cardBrand ?? "card"} ${c.cardLast4}`,
+			`${brand}card ending ${c.cardLast4}`,
+			"stripe",
+		);
+	}
+	text("charge.card_country", "Card issuing country", c.cardCountry, "stripe");
+	for (const [key, id, label] of [
+		["cvc", "charge.checks.cvc", "CVC check"],
+		["addressLine1", "charge.checks.address_line1", "Address line 1 check"],
+		["addressPostalCode", "charge.checks.address_postal_code", "Postal code check"],
+	] as const) {
+		const v = c.checks[key];
+		if (v) add(id, label, v, CHECK_WORDS[v] ?? humanise(v), "stripe");
+	}
+	if (c.threeDSecure) {
+		add("charge.three_d_secure", "3D Secure", c.threeDSecure, `3D Secure ${humanise(c.threeDSecure)}`, "stripe");
+	}
+	if (c.wallet) add("charge.wallet", "Wallet", c.wallet, humanise(c.wallet), "stripe");
+	add("charge.refunded", "Charge refunded in full", c.refunded, c.refunded ? "yes" : "no", "stripe");
+	if (c.amountRefunded > 0) {
+		add(
+			"charge.amount_refunded",
+			"Amount refunded",
+			c.amountRefunded,
+			formatAmount(c.amountRefunded, c.currency),
+			"stripe",
+		);
+	}
+
+	// The Stripe customer.
+	if (customer) {
+		text("customer.id", "Stripe customer", customer.id, "stripe");
+		text("customer.name", "Customer name", customer.name, "stripe");
+		text("customer.email", "Customer email", customer.email, "stripe");
+		time("customer.created_at", "Customer created", customer.createdAt, "stripe");
+	}
+
+	// The merchant's account.
+	if (a) {
+		text("account.id", "Account", a.id, "merchant_db");
+		add(
+			"account.matched_by",
+			"Account matched by",
+			a.matchedBy,
+			MATCH_WORDS[a.matchedBy] ?? a.matchedBy,
+			"merchant_db",
+		);
+		text("account.email", "Account email", a.email, "merchant_db");
+		text("account.name", "Account name", a.name, "merchant_db");
+		time("account.signup_at", "Signed up", a.createdAt, "merchant_db");
+		text("account.signup_ip", "Signup IP", a.signupIp, "merchant_db");
+		text("account.country", "Account country", a.country, "merchant_db");
+		time("account.email_verified_at", "Email verified", a.emailVerifiedAt, "merchant_db");
+		time("account.terms_accepted_at", "Terms accepted", a.termsAcceptedAt, "merchant_db");
+		text("account.terms_version", "Terms version accepted", a.termsVersion, "merchant_db");
+		const billing = c.billingEmail ?? customer?.email ?? c.receiptEmail;
+		if (a.email && billing) {
+			const same = a.email.toLowerCase() === billing.toLowerCase();
+			add(
+				"account.email_matches_payment",
+				"Account email matches the payment email",
+				same,
+				same ? "yes" : "no",
+				"merchant_db",
+			);
+		}
+	}
+
+	// Usage.
+	if (u) {
+		count("usage.total", "Activity events", u.total, "merchant_db");
+		time("usage.first_at", "First activity", u.firstAt, "merchant_db");
+		time("usage.last_at", "Latest activity", u.lastAt, "merchant_db");
+		count("usage.after_charge", "Activity events after the charge", u.afterCharge, "merchant_db");
+		time("usage.last_after_charge_at", "Latest activity after the charge", u.lastAfterChargeAt, "merchant_db");
+		count(
+			"usage.weeks_active",
+			"Weeks with activity (recent two years)",
+			u.weekly.filter((w) => w.count > 0).length,
+			"merchant_db",
+		);
+		for (const k of u.byKind) {
+			const base = `usage.kind.${kindSlug(k.kind)}`;
+			const name = humanise(k.kind);
+			count(`${base}.count`, `“${name}” events`, k.count, "merchant_db");
+			count(`${base}.after_charge`, `“${name}” events after the charge`, k.afterCharge, "merchant_db");
+			time(`${base}.first_at`, `First “${name}”`, k.firstAt, "merchant_db");
+			time(`${base}.last_at`, `Latest “${name}”`, k.lastAt, "merchant_db");
+		}
+		count("access.distinct_ips", "Distinct IP addresses", u.distinctIps, "merchant_db");
+		count("access.distinct_devices", "Distinct devices", u.distinctDevices, "merchant_db");
+		u.topIps.forEach((ip, i) => {
+			add(
+				`access.ip.${i + 1}`,
+				`IP address #${i + 1}`,
+				ip.value,
+				accessDisplay(ip.value, ip.count, ip.firstAt, ip.lastAt),
+				"merchant_db",
+			);
+		});
+		u.topDevices.forEach((dev, i) => {
+			add(
+				`access.device.${i + 1}`,
+				`Device #${i + 1}`,
+				dev.value,
+				accessDisplay(dev.value, dev.count, dev.firstAt, dev.lastAt),
+				"merchant_db",
+			);
+		});
+		u.recent.forEach((e, i) => {
+			const where = [e.ip && `IP ${e.ip}`, e.deviceId && `device ${e.deviceId}`].filter(Boolean).join(", ");
+			add(
+				`access.event.${i + 1}`,
+				`Logged event #${i + 1}`,
+				e.occurredAt,
+				`${formatDateTime(e.occurredAt)}: ${e.kind}${where ? ` (${where})` : ""}`,
+				"merchant_db",
+			);
+		});
+	}
+
+	// The purchase IP.
+	const pip = parts.purchaseIp;
+	if (pip) {
+		const sourceWords =
+			pip.source === "charge_metadata"
+				? "recorded on the charge"
+				: pip.source === "payment_intent_metadata"
+					? "recorded on the payment intent"
+					: `the account's activity closest to the charge${pip.observedAt ? ` (${formatDateTime(pip.observedAt)})` : ""}`;
+		add("purchase.ip", "Purchase IP", pip.ip, pip.ip, pip.source === "activity_near_charge" ? "merchant_db" : "stripe");
+		add(
+			"purchase.ip_source",
+			"Purchase IP taken from",
+			pip.source,
+			sourceWords,
+			pip.source === "activity_near_charge" ? "merchant_db" : "stripe",
+		);
+		if (a) {
+			count("purchase.ip_prior_count", "Earlier account activity from the purchase IP", pip.priorCount, "merchant_db");
+			add(
+				"purchase.ip_seen_before",
+				"Purchase IP used by the account before",
+				pip.priorCount > 0,
+				pip.priorCount > 0 ? "yes" : "no",
+				"merchant_db",
+			);
+			time("purchase.ip_first_seen_at", "Purchase IP first seen on the account", pip.firstSeenAt, "merchant_db");
+			if (a.signupIp) {
+				const same = a.signupIp === pip.ip;
+				add("purchase.ip_matches_signup", "Purchase IP is the signup IP", same, same ? "yes" : "no", "merchant_db");
+			}
+		}
+	}
+
+	// Earlier payments by the same customer.
+	if (customer) {
+		count("prior.count", "Earlier successful payments", p.count, "stripe");
+		if (p.count > 0) {
+			add("prior.total", "Earlier payments total", p.total, formatAmount(p.total, p.currency), "stripe");
+			count("prior.disputed", "Earlier payments disputed", p.disputed, "stripe");
+			count("prior.refunded", "Earlier payments refunded", p.refunded, "stripe");
+			count("prior.undisputed", "Earlier payments never disputed", p.count - p.disputed, "stripe");
+			time("prior.first_at", "First earlier payment", p.firstAt, "stripe");
+			time("prior.last_at", "Latest earlier payment", p.lastAt, "stripe");
+		}
+	}
+
+	// Artifacts.
+	if (a) {
+		const n = parts.artifactCount ?? parts.artifacts.length;
+		if (n > 0) count("artifacts.count", "Things the customer made", n, "merchant_db");
+		const latest = parts.artifacts
+			.map((x) => x.createdAt)
+			.filter((x): x is string => !!x)
+			.sort()
+			.at(-1);
+		time("artifacts.latest_at", "Latest thing made", latest, "merchant_db");
+	}
+
+	return facts;
+}
+
+function accessDisplay(value: string, n: number, firstAt: string, lastAt: string): string {
+	return `${value}: ${formatCount(n)} events, ${formatDate(firstAt)} to ${formatDate(lastAt)}`;
+}
+
+/** Facts by id, for writers. */
+export function factIndex(facts: readonly Fact[]): Map<string, Fact> {
+	return new Map(facts.map((f) => [f.id, f]));
+}

@@ -1,0 +1,117 @@
+import { PermanentError } from "../errors";
+import { FIELD_LIMIT, fitText, TOTAL_LIMIT } from "./text";
+import type { EvidenceCase, EvidenceTextField, Narrative } from "./types";
+
+/** Stripe's evidence file fields that can carry the evidence report. */
+export type EvidenceFileField =
+	| "service_documentation"
+	| "duplicate_charge_documentation"
+	| "cancellation_policy"
+	| "refund_policy"
+	| "customer_communication"
+	| "uncategorized_file";
+
+/** The file field the report goes in, by dispute reason; anything else takes `uncategorized_file`. */
+export const REPORT_FILE_FIELD: Record<string, EvidenceFileField> = {
+	fraudulent: "service_documentation",
+	unrecognized: "service_documentation",
+	subscription_canceled: "service_documentation",
+	product_not_received: "service_documentation",
+	product_unacceptable: "service_documentation",
+	credit_not_processed: "service_documentation",
+	general: "service_documentation",
+	duplicate: "duplicate_charge_documentation",
+};
+
+export function reportFileField(reason: string): EvidenceFileField {
+	return REPORT_FILE_FIELD[reason] ?? "uncategorized_file";
+}
+
+/** Fields that identify rather than argue: short by nature, never summarised (an oversized one is an error). */
+const IDENTIFYING: ReadonlySet<EvidenceTextField> = new Set([
+	"customer_name",
+	"customer_email_address",
+	"customer_purchase_ip",
+	"service_date",
+	"billing_address",
+]);
+
+const TEXT_FIELDS: readonly EvidenceTextField[] = [
+	"product_description",
+	"customer_name",
+	"customer_email_address",
+	"customer_purchase_ip",
+	"access_activity_log",
+	"service_date",
+	"billing_address",
+	"cancellation_policy_disclosure",
+	"cancellation_rebuttal",
+	"refund_policy_disclosure",
+	"refund_refusal_explanation",
+	"duplicate_charge_explanation",
+	"uncategorized_text",
+];
+
+/**
+ * The evidence payload for `disputes.update`: the narrative's text fields, each within Stripe's 20,000 characters and
+ * all within 150,000, plus the report file in the field the reason calls for. Long fields are summarised by keeping
+ * whole sentences; a field that cannot be (one sentence over the limit, an identifying field over it) throws a
+ * {@link PermanentError}: retrying would give the same answer.
+ */
+export function buildEvidenceFields(
+	evidenceCase: EvidenceCase,
+	narrative: Narrative,
+	fileId: string,
+): Record<string, string> {
+	if (!fileId) throw new PermanentError("evidence_file_missing", "no evidence file id to attach");
+	const texts = new Map<EvidenceTextField, string>();
+	for (const name of TEXT_FIELDS) {
+		const value = narrative.fields[name]?.trim();
+		if (!value) continue;
+		texts.set(name, fitOrThrow(name, value, FIELD_LIMIT));
+	}
+
+	// Over the total: shrink the longest summarisable fields to a common cap until everything fits.
+	let total = sum(texts);
+	if (total > TOTAL_LIMIT) {
+		const fixed = [...texts].filter(([k]) => IDENTIFYING.has(k)).reduce((n, [, v]) => n + v.length, 0);
+		const flexible = [...texts].filter(([k]) => !IDENTIFYING.has(k)).sort((a, b) => a[1].length - b[1].length);
+		let budget = TOTAL_LIMIT - fixed;
+		flexible.forEach(([name, value], i) => {
+			const cap = Math.floor(budget / (flexible.length - i));
+			const fitted = value.length <= cap ? value : fitOrThrow(name, value, cap);
+			texts.set(name, fitted);
+			budget -= fitted.length;
+		});
+		total = sum(texts);
+		if (total > TOTAL_LIMIT) {
+			throw new PermanentError(
+				"evidence_too_long",
+				`evidence text is ${total} characters, over Stripe's ${TOTAL_LIMIT}`,
+			);
+		}
+	}
+
+	const out: Record<string, string> = {};
+	for (const [name, value] of texts) out[name] = value;
+	out[reportFileField(evidenceCase.dispute.reason)] = fileId;
+	return out;
+}
+
+function fitOrThrow(name: EvidenceTextField, value: string, max: number): string {
+	if (value.length <= max) return value;
+	const fitted = IDENTIFYING.has(name) ? null : fitText(value, max);
+	if (fitted === null) {
+		throw new PermanentError(
+			"evidence_field_too_long",
+			`evidence field ${name} is ${value.length} characters and cannot be summarised to ${max} without cutting a sentence`,
+		);
+	}
+	return fitted;
+}
+
+function sum(texts: Map<EvidenceTextField, string>): number {
+	let n = 0;
+	for (const v of texts.values()) n += v.length;
+	return n;
+}

@@ -1,0 +1,205 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import type { PurchaseIp, PurchaseIpSource } from "./case-extras";
+import { isoText, queryRows } from "./sql";
+import type { AccessPoint, KindUsage, UsageSummary, WeeklyActivity } from "./types";
+
+/**
+ * Usage facts from `rebuttal.activity`, computed by SQL aggregates over the account's rows (index
+ * `(account_id, occurred_at)`). No query returns more than its limit, so the rows fetched stay the same for a
+ * thousand or a million activity rows.
+ */
+
+export interface UsageLimits {
+	/** Kinds reported by name; the rest fold into `other`. */
+	maxKinds: number;
+	/** Most recent ISO weeks in the weekly series. */
+	maxWeeks: number;
+	/** Top IPs and top devices, each. */
+	maxAccessPoints: number;
+	/** Latest events before (and at) the charge time, and latest events after it, each. */
+	recentBefore: number;
+	recentAfter: number;
+}
+
+export const DEFAULT_USAGE_LIMITS: UsageLimits = {
+	maxKinds: 50,
+	maxWeeks: 104,
+	maxAccessPoints: 10,
+	recentBefore: 25,
+	recentAfter: 25,
+};
+
+/** The name of the bucket that holds kinds beyond `maxKinds`, and of a null kind. */
+export const OTHER_KIND = "other";
+export const UNSPECIFIED_KIND = "unspecified";
+
+/** Minutes either side of the charge within which an activity's IP may stand for the purchase IP. */
+export const PURCHASE_IP_WINDOW_MINUTES = 30;
+
+export async function summariseUsage(
+	db: Db,
+	accountId: string,
+	chargeCreatedAt: Date,
+	limits?: Partial<UsageLimits>,
+): Promise<{ usage: UsageSummary | null; rowsFetched: number }> {
+	const l = { ...DEFAULT_USAGE_LIMITS, ...limits };
+	const charge = chargeCreatedAt.toISOString();
+	const mine = sql`account_id = ${accountId}`;
+	const after = sql`occurred_at > ${charge}::timestamptz`;
+
+	const totals = await queryRows<{
+		total: number;
+		first_at: string | null;
+		last_at: string | null;
+		after_charge: number;
+		last_after_at: string | null;
+		ips: number;
+		devices: number;
+	}>(
+		db,
+		sql`select count(*)::int as total,
+			${isoText(sql`min(occurred_at)`)} as first_at,
+			${isoText(sql`max(occurred_at)`)} as last_at,
+			(count(*) filter (where ${after}))::int as after_charge,
+			${isoText(sql`max(occurred_at) filter (where ${after})`)} as last_after_at,
+			count(distinct ip)::int as ips,
+			count(distinct device_id)::int as devices
+		from rebuttal.activity where ${mine}`,
+	);
+	const t = totals[0];
+	if (!t || t.total === 0) return { usage: null, rowsFetched: totals.length };
+
+	const [kinds, weeks, ips, devices, recent] = await Promise.all([
+		queryRows<{ kind: string; count: number; first_at: string; last_at: string; after_charge: number }>(
+			db,
+			sql`with k as (
+				select coalesce(kind, ${UNSPECIFIED_KIND}) as kind, count(*) as n, min(occurred_at) as f,
+					max(occurred_at) as l, count(*) filter (where ${after}) as a
+				from rebuttal.activity where ${mine} group by 1
+			), r as (select k.*, row_number() over (order by n desc, kind) as rn from k)
+			select case when rn <= ${l.maxKinds} then kind else ${OTHER_KIND} end as kind,
+				sum(n)::int as count, ${isoText(sql`min(f)`)} as first_at, ${isoText(sql`max(l)`)} as last_at,
+				sum(a)::int as after_charge
+			from r group by 1 order by 2 desc, 1`,
+		),
+		queryRows<{ week: string; count: number }>(
+			db,
+			sql`select to_char(date_trunc('week', occurred_at at time zone 'UTC'), 'YYYY-MM-DD') as week,
+				count(*)::int as count
+			from rebuttal.activity where ${mine} and occurred_at is not null
+			group by 1 order by 1 desc limit ${l.maxWeeks}`,
+		),
+		topAccessPoints(db, accountId, "ip", l.maxAccessPoints),
+		topAccessPoints(db, accountId, "device_id", l.maxAccessPoints),
+		queryRows<{ occurred_at: string; kind: string | null; ip: string | null; device_id: string | null }>(
+			db,
+			sql`(select ${isoText(sql`occurred_at`)} as occurred_at, kind, ip, device_id from rebuttal.activity
+				where ${mine} and occurred_at <= ${charge}::timestamptz order by occurred_at desc, id desc
+				limit ${l.recentBefore})
+			union all
+			(select ${isoText(sql`occurred_at`)} as occurred_at, kind, ip, device_id from rebuttal.activity
+				where ${mine} and ${after} order by occurred_at desc, id desc limit ${l.recentAfter})`,
+		),
+	]);
+
+	const byKind: KindUsage[] = kinds.map((k) => ({
+		kind: k.kind,
+		count: Number(k.count),
+		firstAt: k.first_at,
+		lastAt: k.last_at,
+		afterCharge: Number(k.after_charge),
+	}));
+	const weekly: WeeklyActivity[] = weeks.map((w) => ({ weekStart: w.week, count: Number(w.count) })).reverse();
+	const usage: UsageSummary = {
+		total: Number(t.total),
+		firstAt: t.first_at,
+		lastAt: t.last_at,
+		afterCharge: Number(t.after_charge),
+		lastAfterChargeAt: t.last_after_at,
+		byKind,
+		weekly,
+		distinctIps: Number(t.ips),
+		distinctDevices: Number(t.devices),
+		topIps: ips,
+		topDevices: devices,
+		recent: recent
+			.map((r) => ({ occurredAt: r.occurred_at, kind: r.kind ?? UNSPECIFIED_KIND, ip: r.ip, deviceId: r.device_id }))
+			.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt)),
+	};
+	const rowsFetched = totals.length + kinds.length + weeks.length + ips.length + devices.length + recent.length;
+	return { usage, rowsFetched };
+}
+
+async function topAccessPoints(
+	db: Db,
+	accountId: string,
+	column: "ip" | "device_id",
+	limit: number,
+): Promise<AccessPoint[]> {
+	const col = sql.raw(column);
+	const rows = await queryRows<{ value: string; count: number; first_at: string; last_at: string }>(
+		db,
+		sql`select ${col} as value, count(*)::int as count, ${isoText(sql`min(occurred_at)`)} as first_at,
+			${isoText(sql`max(occurred_at)`)} as last_at
+		from rebuttal.activity where account_id = ${accountId} and ${col} is not null
+		group by ${col} order by 2 desc, 1 limit ${limit}`,
+	);
+	return rows.map((r) => ({ value: r.value, count: Number(r.count), firstAt: r.first_at, lastAt: r.last_at }));
+}
+
+/**
+ * The purchase IP and whether the account used it before the charge. The IP comes from Stripe (charge or payment
+ * intent metadata) when given; otherwise from the account's activity closest to the charge time within
+ * {@link PURCHASE_IP_WINDOW_MINUTES} minutes. With neither, there is no purchase IP: none is invented.
+ */
+export async function checkPurchaseIp(
+	db: Db,
+	accountId: string | null,
+	chargeCreatedAt: Date,
+	known: { ip: string; source: PurchaseIpSource } | null,
+): Promise<{ purchaseIp: PurchaseIp | null; rowsFetched: number }> {
+	let rowsFetched = 0;
+	let ip = known?.ip ?? null;
+	let source: PurchaseIpSource | null = known?.source ?? null;
+	let observedAt: string | null = null;
+	const charge = chargeCreatedAt.toISOString();
+	if (!accountId) {
+		return {
+			purchaseIp: ip && source ? { ip, source, observedAt, priorCount: 0, firstSeenAt: null } : null,
+			rowsFetched,
+		};
+	}
+	if (!ip) {
+		const near = await queryRows<{ ip: string; occurred_at: string }>(
+			db,
+			sql`select ip, ${isoText(sql`occurred_at`)} as occurred_at from rebuttal.activity
+			where account_id = ${accountId} and ip is not null
+				and occurred_at between ${charge}::timestamptz - make_interval(mins => ${PURCHASE_IP_WINDOW_MINUTES})
+				and ${charge}::timestamptz + make_interval(mins => ${PURCHASE_IP_WINDOW_MINUTES})
+			order by abs(extract(epoch from occurred_at - ${charge}::timestamptz)), occurred_at, id limit 1`,
+		);
+		rowsFetched += near.length;
+		if (!near[0]) return { purchaseIp: null, rowsFetched };
+		ip = near[0].ip;
+		source = "activity_near_charge";
+		observedAt = near[0].occurred_at;
+	}
+	const prior = await queryRows<{ n: number; first_at: string | null }>(
+		db,
+		sql`select count(*)::int as n, ${isoText(sql`min(occurred_at)`)} as first_at from rebuttal.activity
+		where account_id = ${accountId} and ip = ${ip} and occurred_at < ${charge}::timestamptz
+			${observedAt ? sql`and occurred_at < ${observedAt}::timestamptz` : sql``}`,
+	);
+	rowsFetched += prior.length;
+	return {
+		purchaseIp: {
+			ip,
+			source: source ?? "activity_near_charge",
+			observedAt,
+			priorCount: Number(prior[0]?.n ?? 0),
+			firstSeenAt: prior[0]?.first_at ?? null,
+		},
+		rowsFetched,
+	};
+}
