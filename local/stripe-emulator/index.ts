@@ -16,6 +16,9 @@ export interface StripeEmulator {
 /** Stripe's test-mode rate limits, for `rateLimit`. */
 export const STRIPE_TEST_MODE_LIMITS = { perSecond: 25, filesPerSecond: 20 } as const;
 
+export type { FaultRule, NewDisputeInput, SeedInput, StripeObject } from "./client";
+export { EmulatorControls } from "./client";
+
 /** Starts a local Stripe API emulator (disputes, charges, customers, payment intents, files) with test controls under `/_emulator/`. */
 export async function startStripeEmulator(options: StripeEmulatorOptions = {}): Promise<StripeEmulator> {
 	const { server, url, port } = await startServer({
