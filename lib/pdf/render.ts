@@ -1,0 +1,172 @@
+/**
+ * Renders the evidence PDF of one dispute. Runs in workerd (no Node APIs): the fonts come in as bytes, the hash
+ * is computed with Web Crypto. Deterministic: the same case, narrative and fonts give byte-identical output,
+ * because the upload's idempotency key is derived from the bytes.
+ */
+import fontkit from "@pdf-lib/fontkit";
+import { PDFDocument, type PDFFont, rgb } from "pdf-lib";
+import type { EvidenceCase, Narrative } from "../evidence/types";
+import { PdfBudgetError, PdfFontError } from "./errors";
+import { formatCount, parseTime } from "./format";
+import { COLORS, type Op, PAGE, type Rgb, Writer } from "./layout";
+import { LADDER, writeEvidence } from "./sections";
+import { cleanMetadata, TextShaper } from "./text";
+
+export interface PdfFonts {
+	regular: Uint8Array | ArrayBuffer;
+	bold: Uint8Array | ArrayBuffer;
+}
+
+export interface RenderOptions {
+	fonts: PdfFonts;
+	/** Default 10. */
+	maxPages?: number;
+	/** Default 2,000,000. */
+	maxBytes?: number;
+}
+
+export interface RenderedPdf {
+	bytes: Uint8Array;
+	pages: number;
+	/** Lowercase hex SHA-256 of `bytes`. */
+	sha256: string;
+}
+
+export const DEFAULT_MAX_PAGES = 10;
+export const DEFAULT_MAX_BYTES = 2_000_000;
+
+interface Context {
+	doc: PDFDocument;
+	fonts: Record<"regular" | "bold", PDFFont>;
+	shaper: TextShaper;
+}
+
+function asBytes(data: Uint8Array | ArrayBuffer): Uint8Array {
+	return data instanceof Uint8Array ? data : new Uint8Array(data);
+}
+
+async function createContext(c: EvidenceCase, fonts: PdfFonts): Promise<Context> {
+	const doc = await PDFDocument.create({ updateMetadata: false });
+	doc.registerFontkit(fontkit);
+	let regular: PDFFont;
+	let bold: PDFFont;
+	try {
+		regular = await doc.embedFont(asBytes(fonts.regular), { subset: true });
+		bold = await doc.embedFont(asBytes(fonts.bold), { subset: true });
+	} catch (error) {
+		throw new PdfFontError("The fonts for the evidence PDF could not be read (expected TrueType files).", error);
+	}
+	const id = cleanMetadata(c.dispute.id);
+	const when = parseTime(c.dispute.createdAt) ?? parseTime(c.charge.createdAt) ?? new Date(0);
+	doc.setTitle(`Dispute evidence ${id}`);
+	doc.setAuthor("rebuttal");
+	doc.setSubject(
+		`Evidence for ${c.dispute.isInquiry ? "inquiry" : "dispute"} ${id} (${cleanMetadata(c.dispute.reason)}), ` +
+			`submitted for ${cleanMetadata(c.merchantName)}`,
+	);
+	doc.setKeywords(["dispute evidence", id, cleanMetadata(c.charge.id)]);
+	doc.setCreator("rebuttal");
+	doc.setProducer("rebuttal with pdf-lib");
+	doc.setLanguage("en");
+	doc.setCreationDate(when);
+	doc.setModificationDate(when);
+	return { doc, fonts: { regular, bold }, shaper: new TextShaper({ regular, bold }) };
+}
+
+const color = (c: Rgb) => rgb(c[0], c[1], c[2]);
+
+function draw(ctx: Context, pages: Op[][], footerLeft: string): void {
+	const total = pages.length;
+	pages.forEach((ops, i) => {
+		const page = ctx.doc.addPage([PAGE.width, PAGE.height]);
+		for (const op of ops) {
+			if (op.kind === "text") {
+				page.drawText(op.text, { x: op.x, y: op.y, size: op.size, font: ctx.fonts[op.font], color: color(op.color) });
+			} else if (op.kind === "rect") {
+				page.drawRectangle({
+					x: op.x,
+					y: op.y,
+					width: op.width,
+					height: op.height,
+					color: op.fill ? color(op.fill) : undefined,
+					borderColor: op.stroke ? color(op.stroke) : undefined,
+					borderWidth: op.stroke ? (op.lineWidth ?? 0.5) : 0,
+				});
+			} else {
+				page.drawLine({
+					start: { x: op.x1, y: op.y1 },
+					end: { x: op.x2, y: op.y2 },
+					thickness: op.width,
+					color: color(op.color),
+				});
+			}
+		}
+		// Footer: who and which dispute on the left, the page number on the right.
+		const y = PAGE.marginBottom - 30;
+		const size = 7.5;
+		const right = `Page ${i + 1} of ${total}`;
+		const rightWidth = ctx.shaper.width(right, "regular", size);
+		const left = ctx.shaper.fit(footerLeft, "regular", size, PAGE.width - 2 * PAGE.marginX - rightWidth - 24);
+		page.drawLine({
+			start: { x: PAGE.marginX, y: y + 12 },
+			end: { x: PAGE.width - PAGE.marginX, y: y + 12 },
+			thickness: 0.5,
+			color: color(COLORS.rule),
+		});
+		const muted = color(COLORS.muted);
+		page.drawText(left, { x: PAGE.marginX, y, size, font: ctx.fonts.regular, color: muted });
+		page.drawText(right, { x: PAGE.width - PAGE.marginX - rightWidth, y, size, font: ctx.fonts.regular, color: muted });
+	});
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+	const digest = await crypto.subtle.digest("SHA-256", new Uint8Array(bytes));
+	return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Renders the case within `maxPages` and `maxBytes`: lists are cut first, then the fact index, the supporting
+ * records and the recent activity are left out (the cover says so). Throws `PdfBudgetError` when even the
+ * leanest document does not fit, `PdfFontError` when the fonts cannot be read.
+ */
+export async function renderEvidencePdf(
+	evidenceCase: EvidenceCase,
+	narrative: Narrative,
+	options: RenderOptions,
+): Promise<RenderedPdf> {
+	const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+	const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+	if (!Number.isInteger(maxPages) || maxPages < 1) throw new PdfBudgetError(`maxPages must be a positive integer`);
+	if (!Number.isFinite(maxBytes) || maxBytes < 1) throw new PdfBudgetError(`maxBytes must be a positive number`);
+
+	let ctx: Context | null = null;
+	let smallestBytes: number | null = null;
+	let pagesNeeded = false;
+	for (const limits of LADDER) {
+		ctx ??= await createContext(evidenceCase, options.fonts);
+		const writer = new Writer(ctx.shaper, maxPages);
+		writeEvidence(writer, evidenceCase, narrative, limits, { maxPages });
+		if (writer.overflow) {
+			pagesNeeded = true;
+			continue;
+		}
+		const footer = ctx.shaper.clean(`${evidenceCase.merchantName} · Evidence for dispute ${evidenceCase.dispute.id}`);
+		draw(ctx, writer.pages, footer);
+		const bytes = await ctx.doc.save({ useObjectStreams: true, addDefaultPage: false, updateFieldAppearances: false });
+		if (bytes.length <= maxBytes) {
+			return { bytes, pages: writer.pages.length, sha256: await sha256Hex(bytes) };
+		}
+		smallestBytes = bytes.length;
+		ctx = null; // drawn into: start the next, leaner attempt from a fresh document
+	}
+	if (smallestBytes !== null) {
+		throw new PdfBudgetError(
+			`The evidence PDF needs at least ${formatCount(smallestBytes)} bytes; the limit is ${formatCount(maxBytes)}.`,
+			{ bytes: smallestBytes },
+		);
+	}
+	throw new PdfBudgetError(
+		`The evidence PDF does not fit in ${formatCount(maxPages)} pages even with optional sections left out.`,
+		{ pages: pagesNeeded ? maxPages + 1 : null },
+	);
+}

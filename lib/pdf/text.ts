@@ -1,0 +1,150 @@
+/**
+ * Text hygiene for the embedded fonts: every string that reaches the PDF goes through `TextShaper.clean`, which
+ * never throws and leaves only characters the fonts can draw. Characters the fonts lack (CJK, emoji) become a
+ * visible □, control characters and lone surrogates are replaced, invisible formatting characters (bidi
+ * overrides, zero-width joiners, variation selectors) are dropped.
+ */
+
+import { formatCount } from "./format";
+
+export interface FontLike {
+	widthOfTextAtSize(text: string, size: number): number;
+	getCharacterSet(): number[];
+}
+
+const REPLACEMENT_BOX = 0x25a1; // □
+
+function isIgnorable(cp: number): boolean {
+	return (
+		cp === 0x00ad ||
+		cp === 0x034f ||
+		cp === 0x061c ||
+		cp === 0x180e ||
+		(cp >= 0x200b && cp <= 0x200f) ||
+		(cp >= 0x202a && cp <= 0x202e) ||
+		(cp >= 0x2060 && cp <= 0x206f) ||
+		(cp >= 0xfe00 && cp <= 0xfe0f) ||
+		cp === 0xfeff ||
+		(cp >= 0xfff0 && cp <= 0xfff8) ||
+		(cp >= 0xe0000 && cp <= 0xe0fff)
+	);
+}
+
+function isControl(cp: number): boolean {
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp === 0x2028 || cp === 0x2029;
+}
+
+export class TextShaper {
+	private readonly supported: Set<number>;
+	private readonly replacement: string;
+	private readonly widths = new Map<string, Map<number, number>>();
+
+	constructor(private readonly fonts: Record<"regular" | "bold", FontLike>) {
+		const regular = new Set(fonts.regular.getCharacterSet());
+		const bold = new Set(fonts.bold.getCharacterSet());
+		this.supported = new Set([...regular].filter((cp) => bold.has(cp)));
+		this.replacement = this.supported.has(REPLACEMENT_BOX) ? "\u25a1" : "?";
+	}
+
+	/**
+	 * A string safe to draw with either font. `multiline` keeps line breaks (as `\n`); otherwise every line
+	 * break and tab becomes a space. Accepts anything (numbers, null) and never throws.
+	 */
+	clean(input: unknown, multiline = false): string {
+		const text = typeof input === "string" ? input : input == null ? "" : String(input);
+		let out = "";
+		for (let i = 0; i < text.length; i++) {
+			const unit = text.charCodeAt(i);
+			let cp = unit;
+			if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+				const next = text.charCodeAt(i + 1);
+				if (next >= 0xdc00 && next <= 0xdfff) {
+					cp = (unit - 0xd800) * 0x400 + (next - 0xdc00) + 0x10000;
+					i++;
+				}
+			}
+			if (cp === 0x0a || cp === 0x0d || cp === 0x2028 || cp === 0x2029) {
+				if (cp === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
+				out += multiline ? "\n" : " ";
+			} else if (cp === 0x09) {
+				out += " ";
+			} else if (isControl(cp) || isIgnorable(cp)) {
+				// dropped: invisible or meaningless on paper
+			} else if (cp >= 0xd800 && cp <= 0xdfff) {
+				out += this.replacement; // a lone surrogate
+			} else if (this.supported.has(cp)) {
+				out += String.fromCodePoint(cp);
+			} else {
+				out += this.replacement;
+			}
+		}
+		return out;
+	}
+
+	/** Width in points of an already cleaned string. Sums cached per-character advances. */
+	width(text: string, font: "regular" | "bold", size: number): number {
+		let cache = this.widths.get(font);
+		if (!cache) {
+			cache = new Map();
+			this.widths.set(font, cache);
+		}
+		let total = 0;
+		for (const ch of text) {
+			const cp = ch.codePointAt(0)!;
+			let w = cache.get(cp);
+			if (w === undefined) {
+				w = this.fonts[font].widthOfTextAtSize(ch, 1000) / 1000;
+				cache.set(cp, w);
+			}
+			total += w;
+		}
+		return total * size;
+	}
+
+	/** Cuts a cleaned single-line string to `maxWidth`, marking the cut with "…". */
+	fit(text: string, font: "regular" | "bold", size: number, maxWidth: number): string {
+		if (this.width(text, font, size) <= maxWidth) return text;
+		const chars = Array.from(text);
+		const ellipsis = this.width("…", font, size);
+		let used = 0;
+		let end = 0;
+		for (; end < chars.length; end++) {
+			const w = this.width(chars[end]!, font, size);
+			if (used + w + ellipsis > maxWidth) break;
+			used += w;
+		}
+		return `${chars.slice(0, end).join("").trimEnd()}…`;
+	}
+}
+
+/**
+ * Shortens a long text to about `maxChars` characters, at a word boundary when there is one nearby, and says how
+ * much was left out. Works on code points, so a surrogate pair is never split.
+ */
+export function truncateText(text: string, maxChars: number): string {
+	const chars = Array.from(text);
+	if (chars.length <= maxChars) return text;
+	let cut = Math.max(0, maxChars);
+	const floor = Math.max(0, cut - 40);
+	for (let i = cut; i > floor; i--) {
+		if (/\s/.test(chars[i] ?? "")) {
+			cut = i;
+			break;
+		}
+	}
+	const omitted = chars.length - cut;
+	return `${chars.slice(0, cut).join("").trimEnd()}… [${formatCount(omitted)} more characters omitted]`;
+}
+
+/** Document metadata is stored as UTF-16, so any script is fine; only controls and lone surrogates go. */
+export function cleanMetadata(input: unknown, maxChars = 200): string {
+	const text = typeof input === "string" ? input : input == null ? "" : String(input);
+	let out = "";
+	for (const ch of text) {
+		const cp = ch.codePointAt(0)!;
+		if (cp >= 0xd800 && cp <= 0xdfff) out += "\ufffd";
+		else if (isControl(cp) || isIgnorable(cp)) out += cp === 0x0a || cp === 0x09 || cp === 0x0d ? " " : "";
+		else out += ch;
+	}
+	return truncateText(out.trim(), maxChars);
+}
