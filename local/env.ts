@@ -1,4 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /**
  * Configuration for local runs: explicit options first, then the process environment, then `.dev.vars`
@@ -81,3 +85,12 @@ export const WORKER_CONFIG_NAMES = [
 /** Not secrets: the values a local run uses with the built-in Stripe emulator when none are configured. */
 export const LOCAL_STRIPE_SECRET_KEY = "sk_test_local_rebuttal_emulator";
 export const LOCAL_WEBHOOK_SECRET = "whsec_local_rebuttal_emulator";
+
+/** Configuration as a local run sees it (options → process env → .dev.vars). Secrets included: never print. */
+export function resolveLocalConfig(options: { root?: string; env?: EnvMap; devVarsPath?: string | false } = {}) {
+	const root = options.root ?? PROJECT_ROOT;
+	const devVars = options.devVarsPath === false ? {} : readDotenvFile(options.devVarsPath ?? join(root, ".dev.vars"));
+	const names = new Set<string>([...WORKER_CONFIG_NAMES, "PORT", ...Object.keys(devVars)]);
+	const fromProcess = Object.fromEntries([...names].map((name) => [name, process.env[name]]));
+	return { env: layerEnv(options.env ?? {}, fromProcess, devVars), devVarNames: Object.keys(devVars) };
+}

@@ -1,16 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { scheduleCrons } from "./cron";
 import { startEmbeddedPostgres } from "./embedded-postgres";
-import { LOCAL_STRIPE_SECRET_KEY, LOCAL_WEBHOOK_SECRET, layerEnv, readDotenvFile, WORKER_CONFIG_NAMES } from "./env";
+import {
+	LOCAL_STRIPE_SECRET_KEY,
+	LOCAL_WEBHOOK_SECRET,
+	PROJECT_ROOT,
+	resolveLocalConfig,
+	WORKER_CONFIG_NAMES,
+} from "./env";
 import { applyMigrations } from "./migrations";
 import { startPgBridge } from "./pg-bridge";
 import { bundleWorker, OFFLINE_WRANGLER_ENV } from "./worker-build";
-
-export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 export interface LocalStackOptions {
 	/** Project root (default: this repository). */
@@ -52,6 +55,8 @@ export interface LocalStack {
 	/** The WebSocket bridge the Worker reaches Postgres through; undefined for Neon. */
 	bridgeUrl: string | undefined;
 	dashboardToken: string;
+	/** True when no DASHBOARD_TOKEN was configured and a local one was generated (safe to print). */
+	dashboardTokenGenerated: boolean;
 	stripeSecretKey: string;
 	webhookSecret: string;
 	/** Every string binding the Worker got (contains secrets: never print it). */
@@ -64,15 +69,6 @@ export interface LocalStack {
 
 export function isNeonHost(host: string): boolean {
 	return /(^|\.)neon\.tech$/i.test(host);
-}
-
-/** Configuration as a local run sees it (options → process env → .dev.vars). Secrets included: never print. */
-export function resolveLocalConfig(options: Pick<LocalStackOptions, "root" | "env" | "devVarsPath"> = {}) {
-	const root = options.root ?? PROJECT_ROOT;
-	const devVars = options.devVarsPath === false ? {} : readDotenvFile(options.devVarsPath ?? join(root, ".dev.vars"));
-	const names = new Set<string>([...WORKER_CONFIG_NAMES, "PORT", ...Object.keys(devVars)]);
-	const fromProcess = Object.fromEntries([...names].map((name) => [name, process.env[name]]));
-	return { env: layerEnv(options.env ?? {}, fromProcess, devVars), devVarNames: Object.keys(devVars) };
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -148,6 +144,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 			bridgeUrl = env.DATABASE_WS_PROXY = bridge.url;
 		}
 
+		const dashboardTokenGenerated = !env.DASHBOARD_TOKEN;
 		env.DASHBOARD_TOKEN ??= dashboardToken(persist ? dataDir : undefined);
 
 		// The Worker, bundled like a deploy and run in Miniflare with everything wrangler.toml declares.
@@ -203,6 +200,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 			databaseKind,
 			bridgeUrl,
 			dashboardToken: env.DASHBOARD_TOKEN,
+			dashboardTokenGenerated,
 			stripeSecretKey: env.STRIPE_SECRET_KEY ?? "",
 			webhookSecret: env.STRIPE_WEBHOOK_SECRET ?? "",
 			bindings,
