@@ -129,12 +129,10 @@ describe("evidence file fields", () => {
 		const { dispute } = await seedDispute(h.controls);
 		const evidence = await upload(await makePdf(1), "e.pdf", "application/pdf");
 		const identity = await upload(pngOfSize(64), "id.png", "image/png", "identity_document");
-		const foreign = await h
-			.stripe({ stripeAccount: "acct_X9" })
-			.files.create({
-				purpose: "dispute_evidence",
-				file: { data: await makePdf(1), name: "f.pdf", type: "application/pdf" },
-			});
+		const foreign = await h.stripe({ stripeAccount: "acct_X9" }).files.create({
+			purpose: "dispute_evidence",
+			file: { data: await makePdf(1), name: "f.pdf", type: "application/pdf" },
+		});
 
 		const wrongPurpose = await stripe.disputes
 			.update(dispute.id, { evidence: { receipt: identity.id }, submit: false })
