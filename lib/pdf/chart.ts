@@ -178,11 +178,8 @@ export function drawWeeklyChart(w: Writer, series: WeeklySeries): void {
 		w.push({ kind: "text", x: lx, y: bottom - 11, text: label, font: "regular", size: SMALL - 1, color: muted });
 	}
 	w.y = bottom - 18;
-	const unit = series.weeksPerBar === 1 ? "one week" : `${series.weeksPerBar} weeks`;
+	const per = series.weeksPerBar === 1 ? "Events per week" : `Events per ${series.weeksPerBar}-week period`;
 	const skipped = series.skipped > 0 ? ` ${formatCount(series.skipped)} malformed week entries were left out.` : "";
 	const marked = chargeAt >= 0 ? " The highlighted bar contains the disputed charge." : "";
-	w.note(
-		`Events per week (each bar is ${unit}, weeks start on Monday, UTC); ${formatCount(series.total)} events in total.` +
-			`${marked}${skipped}`,
-	);
+	w.note(`${per} (weeks start on Monday, UTC); ${formatCount(series.total)} events in total.${marked}${skipped}`);
 }

@@ -4,13 +4,13 @@
  * because the upload's idempotency key is derived from the bytes.
  */
 import fontkit from "@pdf-lib/fontkit";
-import { PDFDocument, type PDFFont, rgb } from "pdf-lib";
+import { PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
 import type { EvidenceCase, Narrative } from "../evidence/types";
 import { PdfBudgetError, PdfFontError } from "./errors";
 import { formatCount, parseTime } from "./format";
 import { COLORS, type Op, PAGE, type Rgb, Writer } from "./layout";
 import { LADDER, writeEvidence } from "./sections";
-import { cleanMetadata, TextShaper } from "./text";
+import { cleanMetadata, directionalRuns, TextShaper } from "./text";
 
 export interface PdfFonts {
 	regular: Uint8Array | ArrayBuffer;
@@ -75,13 +75,22 @@ async function createContext(c: EvidenceCase, fonts: PdfFonts): Promise<Context>
 
 const color = (c: Rgb) => rgb(c[0], c[1], c[2]);
 
+/** Draws a cleaned line run by run, so Hebrew or Arabic inside it does not reverse the whole line. */
+function drawText(ctx: Context, page: PDFPage, op: Omit<Extract<Op, { kind: "text" }>, "kind">): void {
+	let x = op.x;
+	for (const run of directionalRuns(op.text)) {
+		page.drawText(run.text, { x, y: op.y, size: op.size, font: ctx.fonts[op.font], color: color(op.color) });
+		x += ctx.shaper.width(run.text, op.font, op.size);
+	}
+}
+
 function draw(ctx: Context, pages: Op[][], footerLeft: string): void {
 	const total = pages.length;
 	pages.forEach((ops, i) => {
 		const page = ctx.doc.addPage([PAGE.width, PAGE.height]);
 		for (const op of ops) {
 			if (op.kind === "text") {
-				page.drawText(op.text, { x: op.x, y: op.y, size: op.size, font: ctx.fonts[op.font], color: color(op.color) });
+				drawText(ctx, page, op);
 			} else if (op.kind === "rect") {
 				page.drawRectangle({
 					x: op.x,
@@ -113,9 +122,15 @@ function draw(ctx: Context, pages: Op[][], footerLeft: string): void {
 			thickness: 0.5,
 			color: color(COLORS.rule),
 		});
-		const muted = color(COLORS.muted);
-		page.drawText(left, { x: PAGE.marginX, y, size, font: ctx.fonts.regular, color: muted });
-		page.drawText(right, { x: PAGE.width - PAGE.marginX - rightWidth, y, size, font: ctx.fonts.regular, color: muted });
+		drawText(ctx, page, { x: PAGE.marginX, y, text: left, size, font: "regular", color: COLORS.muted });
+		drawText(ctx, page, {
+			x: PAGE.width - PAGE.marginX - rightWidth,
+			y,
+			text: right,
+			size,
+			font: "regular",
+			color: COLORS.muted,
+		});
 	});
 }
 

@@ -148,3 +148,44 @@ export function cleanMetadata(input: unknown, maxChars = 200): string {
 	}
 	return truncateText(out.trim(), maxChars);
 }
+
+function isRtl(cp: number): boolean {
+	return (
+		(cp >= 0x0590 && cp <= 0x08ff) || // Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic
+		(cp >= 0xfb1d && cp <= 0xfdff) || // Hebrew and Arabic presentation forms A
+		(cp >= 0xfe70 && cp <= 0xfefc) // Arabic presentation forms B
+	);
+}
+
+function isNeutral(cp: number): boolean {
+	return cp === 0x20 || cp === 0xa0 || (cp >= 0x21 && cp <= 0x2f && cp !== 0x23) || cp === 0x3a || cp === 0x3b;
+}
+
+/**
+ * Splits a line into left-to-right and right-to-left runs, in logical order. The font engine lays out a run
+ * right to left when its first letter is Hebrew or Arabic, and would reverse the whole line with it (Latin
+ * included); drawn run by run, the Latin stays readable and each Hebrew or Arabic phrase reads right to left.
+ * This is not the full Unicode bidi algorithm: the line's base direction is always left to right.
+ */
+export function directionalRuns(line: string): { text: string; rtl: boolean }[] {
+	const chars = Array.from(line);
+	const runs: { text: string; rtl: boolean }[] = [];
+	let i = 0;
+	while (i < chars.length) {
+		const start = i;
+		if (isRtl(chars[i]!.codePointAt(0)!)) {
+			let lastStrong = i;
+			for (i++; i < chars.length; i++) {
+				const cp = chars[i]!.codePointAt(0)!;
+				if (isRtl(cp)) lastStrong = i;
+				else if (!isNeutral(cp)) break;
+			}
+			i = lastStrong + 1;
+			runs.push({ text: chars.slice(start, i).join(""), rtl: true });
+		} else {
+			while (i < chars.length && !isRtl(chars[i]!.codePointAt(0)!)) i++;
+			runs.push({ text: chars.slice(start, i).join(""), rtl: false });
+		}
+	}
+	return runs;
+}

@@ -12,7 +12,7 @@ import { weeklySeries } from "../../lib/pdf/chart";
 import { PdfBudgetError, PdfFontError } from "../../lib/pdf/errors";
 import { formatMoney } from "../../lib/pdf/format";
 import { type RenderOptions, renderEvidencePdf } from "../../lib/pdf/render";
-import { truncateText } from "../../lib/pdf/text";
+import { directionalRuns, truncateText } from "../../lib/pdf/text";
 import {
 	FIXTURE,
 	HOSTILE_STRINGS,
@@ -263,11 +263,14 @@ describe("renderEvidencePdf: names in any script", () => {
 		["Chinese", "中文名", ["□□□"]],
 		["emoji", "Ana 🙂", ["Ana □"]],
 		["mixed", "Zażółć Ελληνικά Русский 中文名 🙂", ["Zażółć Ελληνικά Русский □□□ □"]],
+		["Hebrew with Latin", "שלום Cohen", ["שלום", "Cohen"]],
+		["Arabic with Latin", "Ali مرحبا", ["Ali", "Studio"]],
 	])("%s: renders, keeps what the font has and visibly replaces the rest", async (_label, name, expected) => {
 		const pdf = await render(withPersonName(name));
 		const text = pdfText(pdf.bytes);
 		for (const part of expected) expect(text).toContain(part);
 		expect(text).not.toMatch(/[\u4e00-\u9fff]|\u{1f642}/u);
+		expect(text).not.toContain("oidutS"); // a right-to-left run must not reverse the Latin around it
 		expect(text).toContain(FIXTURE.signupIp);
 	});
 });
@@ -347,7 +350,7 @@ describe("renderEvidencePdf: page and byte budget", () => {
 		expect(text).toMatch(/… and [\d,]+ more paragraphs/);
 		expect(text).toContain("more characters omitted");
 		expect(text).toContain("Weekly activity");
-		expect(text).toMatch(/each bar is \d+ weeks/);
+		expect(text).toMatch(/Events per \d+-week period/);
 	});
 
 	it("fits in 3 pages by leaving out the fact index and the recent list, and says so", async () => {
@@ -385,6 +388,19 @@ describe("renderEvidencePdf: page and byte budget", () => {
 			fonts: { regular: new Uint8Array([1, 2, 3]), bold: fonts.bold },
 		});
 		await expect(bad).rejects.toBeInstanceOf(PdfFontError);
+	});
+});
+
+describe("directionalRuns", () => {
+	it("splits a line into left-to-right and right-to-left runs in logical order", () => {
+		expect(directionalRuns("Invoice שלום עולם 42 Studio")).toEqual([
+			{ text: "Invoice ", rtl: false },
+			{ text: "שלום עולם", rtl: true },
+			{ text: " 42 Studio", rtl: false },
+		]);
+		expect(directionalRuns("")).toEqual([]);
+		expect(directionalRuns("plain")).toEqual([{ text: "plain", rtl: false }]);
+		expect(directionalRuns("مرحبا").map((r) => r.rtl)).toEqual([true]);
 	});
 });
 
