@@ -62,7 +62,7 @@ export function buildFacts(parts: CaseParts): Fact[] {
 	text("dispute.network_reason_code", "Network reason code", d.networkReasonCode, "stripe");
 	time("dispute.created_at", "Dispute opened", d.createdAt, "stripe");
 	time("dispute.due_by", "Evidence due by", d.dueBy, "stripe");
-	text("dispute.card_brand", "Card network", d.cardBrand, "stripe");
+	if (d.cardBrand) add("dispute.card_brand", "Card network", d.cardBrand, capitalise(d.cardBrand), "stripe");
 	add("dispute.is_inquiry", "Inquiry (not yet a chargeback)", d.isInquiry, d.isInquiry ? "yes" : "no", "stripe");
 
 	// The charge.
@@ -77,7 +77,7 @@ export function buildFacts(parts: CaseParts): Fact[] {
 	text("charge.billing_country", "Billing country", c.billingCountry, "stripe");
 	text("charge.billing_postal_code", "Billing postal code", c.billingPostalCode, "stripe");
 	if (c.cardLast4) {
-		const brand = c.cardBrand ? `${c.cardBrand[0]?.toUpperCase()}${c.cardBrand.slice(1)} ` : "";
+		const brand = c.cardBrand ? `${capitalise(c.cardBrand)} ` : "";
 		add(
 			"charge.card",
 			"Card",
@@ -271,4 +271,8 @@ function accessDisplay(value: string, n: number, firstAt: string, lastAt: string
 /** Facts by id, for writers. */
 export function factIndex(facts: readonly Fact[]): Map<string, Fact> {
 	return new Map(facts.map((f) => [f.id, f]));
+}
+
+function capitalise(value: string): string {
+	return value ? `${value[0]!.toUpperCase()}${value.slice(1)}` : value;
 }

@@ -78,7 +78,7 @@ function kindsByCount(
 	w: Writer,
 	metric: "count" | "after_charge",
 	limit: number,
-): { slug: string; name: string; id: string }[] {
+): { slug: string; name: string; id: string; n: number }[] {
 	const out: { slug: string; name: string; id: string; n: number }[] = [];
 	for (const [id, fact] of w.facts) {
 		const m = /^usage\.kind\.(.+)\.(count|after_charge)$/.exec(id);
@@ -203,7 +203,8 @@ function usageOverview(w: Writer): NarrativeParagraph | null {
 		kinds.length > 0
 			? w.s(
 					kinds.map((k) => k.id),
-					(...ds) => `They include ${list(kinds.map((k, i) => `${ds[i]} ${quote(k.name)} events`))}.`,
+					(...ds) =>
+						`They include ${list(kinds.map((k, i) => `${ds[i]} ${quote(k.name)} ${k.n === 1 ? "event" : "events"}`))}.`,
 				)
 			: null,
 		w.s(
@@ -228,7 +229,8 @@ function afterCharge(w: Writer): NarrativeParagraph | null {
 		kinds.length > 0
 			? w.s(
 					kinds.map((k) => k.id),
-					(...ds) => `These include ${list(kinds.map((k, i) => `${ds[i]} ${quote(k.name)} events`))}.`,
+					(...ds) =>
+						`These include ${list(kinds.map((k, i) => `${ds[i]} ${quote(k.name)} ${k.n === 1 ? "event" : "events"}`))}.`,
 				)
 			: null,
 		w.s(["dispute.created_at"], (at) => `The dispute was opened on ${at}.`),
@@ -278,9 +280,19 @@ function descriptor(w: Writer): NarrativeParagraph | null {
 	]);
 }
 
+const CANCEL_SLUGS = ["cancellation", "cancel", "subscription_canceled", "subscription_cancelled", "unsubscribe"];
+
+/** True when a cancellation is on record before the charge, or when none can be ruled out (kinds folded). */
+function cancelledBeforeCharge(w: Writer): boolean {
+	const slug = CANCEL_SLUGS.find((s) => w.has(`usage.kind.${s}.first_at`));
+	if (!slug) return w.has("usage.kind.other.count") || !w.has("usage.total");
+	const first = w.value(`usage.kind.${slug}.first_at`);
+	const charged = w.value("charge.created_at");
+	return typeof first === "string" && typeof charged === "string" && first < charged;
+}
+
 function cancellation(w: Writer): NarrativeParagraph | null {
-	const slugs = ["cancellation", "cancel", "subscription_canceled", "subscription_cancelled", "unsubscribe"];
-	const slug = slugs.find((s) => w.has(`usage.kind.${s}.count`));
+	const slug = CANCEL_SLUGS.find((s) => w.has(`usage.kind.${s}.count`));
 	if (slug) {
 		return paragraph([
 			w.s(
@@ -308,10 +320,13 @@ function cancellation(w: Writer): NarrativeParagraph | null {
 }
 
 function closing(w: Writer, claim: string): NarrativeParagraph | null {
+	// The reason's claim rests on the account and its usage; without them only the payment record speaks.
+	const grounded = w.has("account.id") && w.has("usage.total");
+	const said = grounded ? claim : "The payment record above shows a completed, valid charge.";
 	return paragraph([
 		w.s(
 			["merchant.name", "dispute.amount"],
-			(m, amt) => `${claim} ${m} asks that the dispute be decided in its favour and the ${amt} be returned.`,
+			(m, amt) => `${said} ${m} asks that the dispute be decided in its favour and the ${amt} be returned.`,
 		),
 	]);
 }
@@ -355,7 +370,12 @@ const PLANS: Record<string, Plan> = {
 		usageOverview(w),
 		priorPayments(w),
 		identity(w),
-		closing(w, "The subscription was active when it was charged and the customer went on using it."),
+		closing(
+			w,
+			cancelledBeforeCharge(w)
+				? "The customer went on using the service under the terms they accepted."
+				: "The subscription was active when it was charged and the customer went on using it.",
+		),
 	],
 	product_not_received: (w) => [
 		intro(w),

@@ -1,4 +1,8 @@
 import type Stripe from "stripe";
+import type { CaseExtras } from "../../lib/evidence/case-extras";
+import { buildFacts, type CaseParts } from "../../lib/evidence/facts";
+import { summariseCharge, summariseCustomer, summariseDispute } from "../../lib/evidence/stripe-facts";
+import type { EvidenceCase } from "../../lib/evidence/types";
 
 /**
  * Realistic Stripe objects (shaped like the API's own examples) for tests, with builders for variations. Every
@@ -278,4 +282,137 @@ export function makePriorCharge(
 		disputed: false,
 		...(override as object),
 	} as DeepPartial<Stripe.Charge>);
+}
+
+/** A complete case file built from these fixtures (no database): `rich` has an account with usage, `sparse` has
+ * Stripe data only. */
+export function makeEvidenceCase(
+	reason: string,
+	variant: "rich" | "sparse" = "rich",
+	overrides: Partial<CaseParts> = {},
+): EvidenceCase & CaseExtras {
+	const { dispute, charge, customer } = makeDisputeCase({ reason, customer: variant === "rich" ? {} : null });
+	const rich = variant === "rich";
+	const parts: CaseParts = {
+		merchantName: "Acme Studio 2",
+		dispute: summariseDispute(dispute),
+		charge: summariseCharge(charge),
+		customer: summariseCustomer(customer),
+		account: rich
+			? {
+					id: "acct_42",
+					email: "jenny.rosen@example.com",
+					name: "Jenny Rosen",
+					createdAt: "2025-11-02T08:30:00.000Z",
+					signupIp: "198.51.100.4",
+					signupUserAgent: "Mozilla/5.0",
+					country: "US",
+					emailVerifiedAt: "2025-11-02T08:35:00.000Z",
+					termsAcceptedAt: "2025-11-02T08:31:00.000Z",
+					termsVersion: "2025-06",
+					matchedBy: "stripe_customer_id",
+				}
+			: null,
+		usage: rich
+			? {
+					total: 1234,
+					firstAt: "2025-11-02T08:40:00.000Z",
+					lastAt: "2026-03-30T10:00:00.000Z",
+					afterCharge: 210,
+					lastAfterChargeAt: "2026-03-30T10:00:00.000Z",
+					byKind: [
+						{
+							kind: "login",
+							count: 700,
+							firstAt: "2025-11-02T08:40:00.000Z",
+							lastAt: "2026-03-30T10:00:00.000Z",
+							afterCharge: 140,
+						},
+						{
+							kind: "generation",
+							count: 500,
+							firstAt: "2025-11-03T09:00:00.000Z",
+							lastAt: "2026-03-29T10:00:00.000Z",
+							afterCharge: 66,
+						},
+						{
+							kind: "cancellation",
+							count: 1,
+							firstAt: "2026-03-31T09:00:00.000Z",
+							lastAt: "2026-03-31T09:00:00.000Z",
+							afterCharge: 1,
+						},
+						{
+							kind: "download",
+							count: 33,
+							firstAt: "2025-11-04T09:00:00.000Z",
+							lastAt: "2026-03-28T10:00:00.000Z",
+							afterCharge: 3,
+						},
+					],
+					weekly: Array.from({ length: 22 }, (_, i) => ({
+						weekStart: new Date(Date.UTC(2025, 9, 27) + i * 7 * 86_400_000).toISOString().slice(0, 10),
+						count: 40 + i,
+					})),
+					distinctIps: 3,
+					distinctDevices: 2,
+					topIps: [
+						{
+							value: "198.51.100.4",
+							count: 1000,
+							firstAt: "2025-11-02T08:40:00.000Z",
+							lastAt: "2026-03-30T10:00:00.000Z",
+						},
+						{
+							value: "203.0.113.9",
+							count: 200,
+							firstAt: "2025-12-02T08:40:00.000Z",
+							lastAt: "2026-03-20T10:00:00.000Z",
+						},
+					],
+					topDevices: [
+						{ value: "dev-a", count: 900, firstAt: "2025-11-02T08:40:00.000Z", lastAt: "2026-03-30T10:00:00.000Z" },
+					],
+					recent: [
+						{ occurredAt: "2026-03-12T14:01:00.000Z", kind: "login", ip: "198.51.100.4", deviceId: "dev-a" },
+						{ occurredAt: "2026-03-12T14:20:00.000Z", kind: "generation", ip: "198.51.100.4", deviceId: "dev-a" },
+						{ occurredAt: "2026-03-30T10:00:00.000Z", kind: "login", ip: "203.0.113.9", deviceId: null },
+					],
+				}
+			: null,
+		priorPayments: rich
+			? {
+					count: 5,
+					total: 14500,
+					currency: "usd",
+					disputed: 0,
+					refunded: 1,
+					firstAt: "2025-11-12T14:05:00.000Z",
+					lastAt: "2026-02-12T14:05:00.000Z",
+				}
+			: { count: 0, total: 0, currency: "usd", disputed: 0, refunded: 0, firstAt: null, lastAt: null },
+		artifacts: rich
+			? [
+					{
+						id: "art_1",
+						title: "Poster",
+						createdAt: "2026-03-20T10:00:00.000Z",
+						contentType: "image/png",
+						location: "r2:a",
+					},
+				]
+			: [],
+		artifactCount: rich ? 17 : 0,
+		purchaseIp: rich
+			? {
+					ip: "198.51.100.4",
+					source: "charge_metadata",
+					observedAt: null,
+					priorCount: 950,
+					firstSeenAt: "2025-11-02T08:40:00.000Z",
+				}
+			: null,
+		...overrides,
+	};
+	return { ...parts, facts: buildFacts(parts) };
 }
