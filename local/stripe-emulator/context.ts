@@ -23,4 +23,12 @@ export interface ApiRequest {
 	store: Store;
 }
 
-export type Handler = (req: ApiRequest) => StripeObject | Promise<StripeObject>;
+/** A handler result sent as bytes rather than JSON (file contents). */
+export class RawBody {
+	constructor(
+		readonly contentType: string,
+		readonly data: Buffer,
+	) {}
+}
+
+export type Handler = (req: ApiRequest) => StripeObject | RawBody | Promise<StripeObject>;

@@ -1,5 +1,5 @@
 import { PDFDocument } from "pdf-lib";
-import type { ApiRequest } from "./context";
+import { type ApiRequest, RawBody } from "./context";
 import { invalidRequest, missingParameter, noSuch } from "./errors";
 import { asString, checkKeys } from "./forms";
 import { newId, now, type StripeObject } from "./store";
@@ -100,4 +100,13 @@ export function retrieveFile(req: ApiRequest): StripeObject {
 	const file = req.store.get("files", id, req.account);
 	if (!file) throw noSuch("file", id);
 	return file;
+}
+
+const CONTENT_TYPES: Record<string, string> = { pdf: "application/pdf", png: "image/png", jpg: "image/jpeg" };
+
+/** `GET /v1/files/:id/contents` (Stripe serves it from files.stripe.com, with the same key). */
+export function fileContents(req: ApiRequest): RawBody {
+	const file = retrieveFile(req);
+	const data = req.store.fileContents.get(file.id)!;
+	return new RawBody(CONTENT_TYPES[file.type] ?? "application/octet-stream", data);
 }

@@ -8,13 +8,13 @@ import {
 	retrieveEarlyFraudWarning,
 	retrievePaymentIntent,
 } from "./charges";
-import type { ApiRequest, Handler, UploadedPart } from "./context";
+import { type ApiRequest, type Handler, RawBody, type UploadedPart } from "./context";
 import { ControlError, control } from "./controls";
 import { closeDispute, listDisputes, retrieveDispute, updateDispute } from "./disputes";
 import { apiError, rateLimited, StripeApiError, unauthorized } from "./errors";
 import { API_VERSION } from "./events";
 import { Faults, RateLimiter } from "./faults";
-import { createFile, retrieveFile } from "./files";
+import { createFile, fileContents, retrieveFile } from "./files";
 import { decodeForm, type FormObject, parseQuery } from "./forms";
 import { IdempotencyStore } from "./idempotency";
 import { parseMultipart } from "./multipart";
@@ -34,6 +34,7 @@ const ROUTES: [string, RegExp, Handler][] = [
 	["GET", /^\/v1\/radar\/early_fraud_warnings\/([^/]+)$/, retrieveEarlyFraudWarning],
 	["POST", /^\/v1\/files$/, createFile],
 	["GET", /^\/v1\/files\/([^/]+)$/, retrieveFile],
+	["GET", /^\/v1\/files\/([^/]+)\/contents$/, fileContents],
 	["GET", /^\/v1\/events\/([^/]+)$/, retrieveEvent],
 ];
 
@@ -299,6 +300,12 @@ export async function startServer(options: {
 				if (fault.drop) return drop();
 				if (fault.status === 429) throw rateLimited(true);
 				if (fault.status) throw apiError(fault.status);
+			}
+			if (result instanceof RawBody) {
+				entry.status = 200;
+				res.writeHead(200, { ...headers, "Content-Type": result.contentType, "Content-Length": result.data.length });
+				res.end(result.data);
+				return;
 			}
 			reply(status, result);
 		} catch (err) {

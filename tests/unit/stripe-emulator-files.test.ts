@@ -42,6 +42,10 @@ describe("file uploads", () => {
 		expect(file.url).toBe(`${h.emulator.url}/v1/files/${file.id}/contents`);
 		expect((await stripe.files.retrieve(file.id)).size).toBe(pdf.length);
 		expect((await h.controls.fileContents(file.id)).equals(pdf)).toBe(true);
+		const viaUrl = await fetch(file.url!, { headers: { Authorization: "Bearer sk_test_x" } });
+		expect(viaUrl.headers.get("content-type")).toBe("application/pdf");
+		expect(Buffer.from(await viaUrl.arrayBuffer()).equals(pdf)).toBe(true);
+		expect((await fetch(file.url!)).status).toBe(401);
 	});
 
 	it("sniffs PNG and JPEG from their bytes", async () => {
