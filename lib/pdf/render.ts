@@ -6,10 +6,11 @@
 import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
 import type { EvidenceCase, Narrative } from "../evidence/types";
+import { LADDER } from "./budget";
 import { PdfBudgetError, PdfFontError } from "./errors";
 import { formatCount, parseTime } from "./format";
 import { COLORS, type Op, PAGE, type Rgb, Writer } from "./layout";
-import { LADDER, writeEvidence } from "./sections";
+import { writeEvidence } from "./sections";
 import { cleanMetadata, directionalRuns, TextShaper } from "./text";
 
 export interface PdfFonts {

@@ -1,0 +1,134 @@
+/**
+ * The page budget as a ladder of limits, from the fullest document to the leanest. The renderer lays the case
+ * out at each rung in turn and keeps the first that fits; the cover states what a rung leaves out.
+ */
+import type { EvidenceCase } from "../evidence/types";
+import { formatCount } from "./format";
+
+export interface Limits {
+	summaryChars: number;
+	paragraphChars: number;
+	narrativeChars: number;
+	paragraphs: number;
+	/** Longest value in a key/value row (names, user agents, descriptions). */
+	valueChars: number;
+	kinds: number;
+	/** 0 leaves the recent activity list out. */
+	recent: number;
+	/** 0 leaves the lists of most used IPs and devices out (the distinct counts stay). */
+	topAccess: number;
+	/** 0 leaves the fact index out. */
+	facts: number;
+	/** 0 leaves the list of supporting records out. */
+	artifacts: number;
+	bars: number;
+}
+
+/** From the fullest document to the leanest; the renderer walks down until the budget is met. */
+export const LADDER: readonly Limits[] = [
+	{
+		summaryChars: 1500,
+		paragraphChars: 3000,
+		narrativeChars: 12000,
+		paragraphs: 20,
+		valueChars: 400,
+		kinds: 25,
+		recent: 30,
+		topAccess: 10,
+		facts: 150,
+		artifacts: 15,
+		bars: 78,
+	},
+	{
+		summaryChars: 1200,
+		paragraphChars: 2000,
+		narrativeChars: 8000,
+		paragraphs: 14,
+		valueChars: 300,
+		kinds: 15,
+		recent: 20,
+		topAccess: 8,
+		facts: 60,
+		artifacts: 10,
+		bars: 78,
+	},
+	{
+		summaryChars: 1000,
+		paragraphChars: 1500,
+		narrativeChars: 6000,
+		paragraphs: 10,
+		valueChars: 200,
+		kinds: 10,
+		recent: 12,
+		topAccess: 5,
+		facts: 30,
+		artifacts: 5,
+		bars: 60,
+	},
+	// Lower-priority sections go first: the fact index and the list of records, then the recent activity.
+	{
+		summaryChars: 1000,
+		paragraphChars: 1500,
+		narrativeChars: 6000,
+		paragraphs: 10,
+		valueChars: 200,
+		kinds: 10,
+		recent: 12,
+		topAccess: 5,
+		facts: 0,
+		artifacts: 0,
+		bars: 60,
+	},
+	{
+		summaryChars: 800,
+		paragraphChars: 1200,
+		narrativeChars: 4000,
+		paragraphs: 8,
+		valueChars: 160,
+		kinds: 8,
+		recent: 0,
+		topAccess: 3,
+		facts: 0,
+		artifacts: 0,
+		bars: 52,
+	},
+	{
+		summaryChars: 600,
+		paragraphChars: 700,
+		narrativeChars: 2000,
+		paragraphs: 5,
+		valueChars: 120,
+		kinds: 5,
+		recent: 0,
+		topAccess: 0,
+		facts: 0,
+		artifacts: 0,
+		bars: 52,
+	},
+	{
+		summaryChars: 400,
+		paragraphChars: 400,
+		narrativeChars: 800,
+		paragraphs: 3,
+		valueChars: 80,
+		kinds: 3,
+		recent: 0,
+		topAccess: 0,
+		facts: 0,
+		artifacts: 0,
+		bars: 26,
+	},
+];
+
+/** What the document leaves out at these limits, for the notice on the cover. */
+export function omissions(c: EvidenceCase, limits: Limits): string[] {
+	const out: string[] = [];
+	if (limits.facts === 0 && c.facts.length > 0) out.push(`the fact index (${formatCount(c.facts.length)} facts)`);
+	if (limits.artifacts === 0 && c.artifacts.length > 0)
+		out.push(`the list of supporting records (${formatCount(c.artifacts.length)})`);
+	if (limits.recent === 0 && (c.usage?.recent.length ?? 0) > 0)
+		out.push(`the recent activity list (${formatCount(c.usage?.recent.length ?? 0)} events)`);
+	if (limits.topAccess === 0 && ((c.usage?.topIps.length ?? 0) > 0 || (c.usage?.topDevices.length ?? 0) > 0))
+		out.push("the lists of most used IP addresses and devices");
+	return out;
+}
