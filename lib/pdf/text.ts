@@ -13,6 +13,8 @@ export interface FontLike {
 }
 
 const REPLACEMENT_BOX = 0x25a1; // □
+/** Scripts whose glyphs the font engine substitutes by context (Arabic, Syriac, NKo). */
+const SHAPED = /[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufefc]/;
 
 function isIgnorable(cp: number): boolean {
 	return (
@@ -81,8 +83,12 @@ export class TextShaper {
 		return out;
 	}
 
-	/** Width in points of an already cleaned string. Sums cached per-character advances. */
+	/**
+	 * Width in points of an already cleaned string: the sum of cached per-character advances, or, for Arabic
+	 * (whose letters join into narrower forms), the width of the shaped run.
+	 */
 	width(text: string, font: "regular" | "bold", size: number): number {
+		if (SHAPED.test(text)) return this.fonts[font].widthOfTextAtSize(text, size);
 		let cache = this.widths.get(font);
 		if (!cache) {
 			cache = new Map();

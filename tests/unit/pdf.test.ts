@@ -98,6 +98,8 @@ describe("renderEvidencePdf: the ordinary case", () => {
 		expect(doc.getCreationDate()?.toISOString()).toBe(FIXTURE.disputeAt);
 		expect(doc.getModificationDate()?.toISOString()).toBe(FIXTURE.disputeAt);
 		expect(pdf.sha256).toBe(createHash("sha256").update(pdf.bytes).digest("hex"));
+		// DejaVu Sans is ~750 kB per face: only a subset of the glyphs may be embedded.
+		expect(pdf.bytes.length).toBeLessThan(150_000);
 	});
 
 	it("states the facts a reviewer needs", async () => {
