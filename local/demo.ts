@@ -31,7 +31,7 @@ try {
 	process.exit(1);
 }
 const { stack, customers } = session;
-if (!stack.emulator) {
+if (!stack.usesEmulator) {
 	console.error("The demo needs the built-in Stripe emulator: unset STRIPE_API_BASE. The Worker keeps serving.");
 } else {
 	await runDemo();

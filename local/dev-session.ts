@@ -33,7 +33,7 @@ export async function startDevSession(): Promise<{ stack: LocalStack; customers:
 	const artifacts = await stack.miniflare.getR2Bucket("ARTIFACTS").catch(() => undefined);
 	const { seededDatabase, customers } = await seedDemo({
 		databaseUrl: stack.databaseUrl,
-		emulatorUrl: stack.emulator ? stack.stripeApiBase : undefined,
+		emulatorUrl: stack.usesEmulator ? stack.stripeApiBase : undefined,
 		artifacts: artifacts as Parameters<typeof seedDemo>[0]["artifacts"],
 	});
 	if (seededDatabase) say(`Seeded ${customers.length} demo accounts with months of activity.`);
@@ -43,7 +43,7 @@ export async function startDevSession(): Promise<{ stack: LocalStack; customers:
 		pid: process.pid,
 		workerUrl: stack.workerUrl,
 		stripeApiBase: stack.stripeApiBase,
-		emulator: stack.emulator,
+		emulator: stack.usesEmulator,
 		customers,
 	};
 	writeFileSync(SESSION_FILE, `${JSON.stringify(session, null, 2)}\n`);
@@ -72,13 +72,13 @@ function printBanner(stack: LocalStack): void {
 		`  Dashboard        ${w}/dashboard`,
 		`  Dashboard API    curl -H "Authorization: Bearer ${token}" ${w}/api/disputes`,
 		stack.dashboardTokenGenerated ? `  Dashboard token  ${token}   (generated for local use, kept in .data/)` : "",
-		`  Stripe           ${stack.emulator ? `built-in emulator at ${stack.stripeApiBase}` : `API at ${stack.stripeApiBase}`}`,
+		`  Stripe           ${stack.usesEmulator ? `built-in emulator at ${stack.stripeApiBase}` : `API at ${stack.stripeApiBase}`}`,
 		`  Database         ${database}${stack.bridgeUrl ? `, reached by the Worker through ${stack.bridgeUrl}` : ""}`,
 		stack.crons.length
 			? `  Cron             ${stack.crons.join(", ")}   (fire now: curl ${w}/cdn-cgi/handler/scheduled)`
 			: "",
 		"",
-		stack.emulator ? "Simulate a dispute in another terminal:  npm run simulate -- fraudulent" : "",
+		stack.usesEmulator ? "Simulate a dispute in another terminal:  npm run simulate -- fraudulent" : "",
 		"Press Ctrl-C to stop.",
 		"",
 	];

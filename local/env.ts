@@ -87,10 +87,20 @@ export const LOCAL_STRIPE_SECRET_KEY = "sk_test_local_rebuttal_emulator";
 export const LOCAL_WEBHOOK_SECRET = "whsec_local_rebuttal_emulator";
 
 /** Configuration as a local run sees it (options → process env → .dev.vars). Secrets included: never print. */
-export function resolveLocalConfig(options: { root?: string; env?: EnvMap; devVarsPath?: string | false } = {}) {
+export interface ConfigSources {
+	root?: string;
+	env?: EnvMap;
+	/** `.dev.vars` to read (default `<root>/.dev.vars`); false to read none. */
+	devVarsPath?: string | false;
+	/** Read the process environment (default true; tests turn it off to stay hermetic). */
+	inheritProcessEnv?: boolean;
+}
+
+export function resolveLocalConfig(options: ConfigSources = {}) {
 	const root = options.root ?? PROJECT_ROOT;
 	const devVars = options.devVarsPath === false ? {} : readDotenvFile(options.devVarsPath ?? join(root, ".dev.vars"));
 	const names = new Set<string>([...WORKER_CONFIG_NAMES, "PORT", ...Object.keys(devVars)]);
-	const fromProcess = Object.fromEntries([...names].map((name) => [name, process.env[name]]));
+	const processEnv = options.inheritProcessEnv === false ? {} : process.env;
+	const fromProcess = Object.fromEntries([...names].map((name) => [name, processEnv[name]]));
 	return { env: layerEnv(options.env ?? {}, fromProcess, devVars), devVarNames: Object.keys(devVars) };
 }

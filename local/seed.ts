@@ -191,6 +191,7 @@ function buildStripeObjects(account: DemoAccount, signup: number): { customer: D
 			payment_intent: paymentIntent,
 			payment_method: paymentMethod,
 			statement_descriptor: "CANVASLY PRO",
+			calculated_statement_descriptor: "CANVASLY PRO",
 			billing_details: billing,
 			payment_method_details: {
 				type: "card",

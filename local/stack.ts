@@ -24,6 +24,8 @@ export interface LocalStackOptions {
 	env?: Record<string, string | undefined>;
 	/** `.dev.vars` to read (default `<root>/.dev.vars`); false to read none. */
 	devVarsPath?: string | false;
+	/** Read configuration from the process environment (default true). */
+	inheritProcessEnv?: boolean;
 	/** Worker port (default PORT, else 8787; 0 picks a free one). */
 	port?: number;
 	/** Keep PGlite data, R2 objects and the dashboard token under `dataDir` (dev); otherwise all in memory. */
@@ -49,7 +51,7 @@ export interface LocalStack {
 	workerUrl: string;
 	stripeApiBase: string;
 	/** True when the built-in Stripe emulator was started (STRIPE_API_BASE unset). */
-	emulator: boolean;
+	usesEmulator: boolean;
 	databaseUrl: string;
 	databaseKind: DatabaseKind;
 	/** The WebSocket bridge the Worker reaches Postgres through; undefined for Neon. */
@@ -104,8 +106,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
 	try {
 		// Stripe: the configured API, or the built-in emulator with local test credentials.
-		const emulator = !env.STRIPE_API_BASE;
-		if (emulator) {
+		const usesEmulator = !env.STRIPE_API_BASE;
+		if (usesEmulator) {
 			const { startStripeEmulator } = await import("./stripe-emulator");
 			const started = await startStripeEmulator({ host: "127.0.0.1", port: 0, rateLimit: options.stripeRateLimit });
 			cleanups.push(() => started.close());
@@ -195,7 +197,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 		return {
 			workerUrl,
 			stripeApiBase,
-			emulator,
+			usesEmulator,
 			databaseUrl,
 			databaseKind,
 			bridgeUrl,
