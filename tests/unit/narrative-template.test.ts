@@ -12,8 +12,8 @@ function numbersIn(text: string): string[] {
 
 /** The numbers of `text` that appear in none of the given facts' display or value. */
 function unsupportedNumbers(text: string, facts: Fact[]): string[] {
-	const haystack = facts.map((f) => `${f.display} ${String(f.value)}`).join(" | ");
-	return numbersIn(text).filter((n) => !haystack.includes(n));
+	const known = new Set(facts.flatMap((f) => numbersIn(`${f.display} ${String(f.value)}`)));
+	return numbersIn(text).filter((n) => !known.has(n));
 }
 
 function endsWithWholeSentence(text: string): boolean {
