@@ -61,7 +61,13 @@ export function verifyNarrative(narrative: Narrative, evidenceCase: EvidenceCase
 				citedAnywhere.add(id);
 			} else findings.push(`${where} cites "${clip(id)}", which is not a fact of this case`);
 		}
-		checkText(where, p.text, groundsOf(known, currencies), findings, `its cited facts (${ids.map(clip).join(", ")})`);
+		checkText(
+			where,
+			p.text,
+			groundsOf(known, currencies),
+			findings,
+			`its cited facts (${ids.map((id) => clip(id)).join(", ")})`,
+		);
 	});
 
 	if (!narrative.summary.trim()) findings.push("the summary is empty");
