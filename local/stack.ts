@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { scheduleCrons } from "./cron";
@@ -105,6 +106,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 	if (options.handleSignals) process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
 
 	try {
+		const port = options.port ?? (env.PORT ? Number(env.PORT) : 8787);
+		if (!Number.isInteger(port) || port < 0 || port > 65535)
+			throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+		if (port !== 0 && !(await portIsFree(port))) {
+			throw new Error(`port ${port} is already in use: stop what runs there or choose another with PORT=…`);
+		}
+
 		// Stripe: the configured API, or the built-in emulator with local test credentials.
 		const usesEmulator = !env.STRIPE_API_BASE;
 		if (usesEmulator) {
@@ -158,7 +166,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
 		const bindingNames = new Set<string>([...WORKER_CONFIG_NAMES, ...devVarNames]);
 		const bindings = Object.fromEntries(Object.entries(env).filter(([name]) => bindingNames.has(name)));
-		const port = options.port ?? (env.PORT ? Number(env.PORT) : 8787);
 		const miniflare = new Miniflare({
 			host: "127.0.0.1",
 			port,
@@ -172,7 +179,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 					modules: true,
 					scriptPath: bundle.scriptPath,
 					modulesRoot: bundle.dir,
-					bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), ...bindings },
+					// wrangler.toml's vars, then the resolved configuration. Wrangler's own bindings would add whatever
+					// .dev.vars holds even when this run was asked not to read it (tests).
+					bindings: { ...(config.vars as Record<string, unknown>), ...bindings },
 				},
 			],
 		});
@@ -215,6 +224,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 		await stop();
 		throw error;
 	}
+}
+
+function portIsFree(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const probe = createServer();
+		probe.once("error", () => resolve(false));
+		probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+	});
 }
 
 /** A local operator token: kept in `.data/` across dev runs, fresh for in-memory runs. */
