@@ -149,7 +149,8 @@ export class ClaudeWriter {
 	}
 
 	private client(budget: TimeBudget): Anthropic {
-		const base = this.options.fetch ?? globalThis.fetch;
+		// Called as a plain function: workerd rejects a fetch invoked with another object as `this`.
+		const base = this.options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
 		return new Anthropic({
 			apiKey: this.options.apiKey,
 			...(this.options.baseURL ? { baseURL: this.options.baseURL } : {}),
