@@ -14,6 +14,17 @@ export interface TestStack extends LocalStack {
 	api(path: string, init?: RequestInit): Promise<Response>;
 	/** Seeds the demo merchant (database rows, artifact images, emulator customers and charges). */
 	seedDemo(): Promise<DemoCustomer[]>;
+	/** An R2 bucket of the Worker (e.g. "EVIDENCE"), typed for Node (Miniflare's own type needs the Workers types). */
+	bucket(binding: string): Promise<TestBucket>;
+}
+
+export interface TestBucket {
+	get(
+		key: string,
+	): Promise<{ key: string; size: number; arrayBuffer(): Promise<ArrayBuffer>; text(): Promise<string> } | null>;
+	head(key: string): Promise<{ key: string; size: number } | null>;
+	put(key: string, value: string | Uint8Array | ArrayBuffer, options?: object): Promise<unknown>;
+	list(options?: { prefix?: string }): Promise<{ objects: { key: string; size: number }[] }>;
 }
 
 export interface TestStackOptions extends Pick<LocalStackOptions, "configPath" | "stripeRateLimit" | "verbose"> {
@@ -74,6 +85,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 			headers.set("authorization", `Bearer ${stack.dashboardToken}`);
 			return fetch(`${stack.workerUrl}${path}`, { ...init, headers });
 		},
+		bucket: async (binding) => (await stack.miniflare.getR2Bucket(binding)) as unknown as TestBucket,
 		seedDemo: async () => {
 			const artifacts = await stack.miniflare.getR2Bucket("ARTIFACTS").catch(() => undefined);
 			const { customers } = await seedDemo({
