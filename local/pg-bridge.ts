@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { isIP, Socket } from "node:net";
+import { isIP, type Socket } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
+import { relayPostgres } from "./pg-relay";
 
 /**
  * The WebSocket-to-TCP bridge that lets `@neondatabase/serverless` inside workerd reach a plain Postgres:
@@ -83,32 +84,26 @@ export async function startPgBridge(options: PgBridgeOptions = {}): Promise<PgBr
 }
 
 function pipe(ws: WebSocket, host: string, port: number, sockets: Set<Socket>): void {
-	const tcp = new Socket();
-	sockets.add(tcp);
-	tcp.setNoDelay(true);
-	const pending: Buffer[] = [];
-	let connected = false;
-
-	tcp.connect(port, host, () => {
-		connected = true;
-		for (const chunk of pending.splice(0)) tcp.write(chunk);
-	});
-	tcp.on("data", (chunk) => {
-		if (ws.readyState === WebSocket.OPEN) ws.send(chunk, { binary: true });
-	});
-	ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
-		const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-		if (connected) tcp.write(chunk);
-		else pending.push(chunk);
-	});
-
-	const shutdown = () => {
-		sockets.delete(tcp);
-		tcp.destroy();
-		if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close();
-	};
-	tcp.on("close", shutdown);
-	tcp.on("error", shutdown);
-	ws.on("close", shutdown);
-	ws.on("error", shutdown);
+	const server = relayPostgres(
+		{
+			send: (chunk) => {
+				if (ws.readyState === WebSocket.OPEN) ws.send(chunk, { binary: true });
+			},
+			onData: (listener) =>
+				ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) =>
+					listener(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)),
+				),
+			onClose: (listener) => {
+				ws.on("close", listener);
+				ws.on("error", listener);
+			},
+			close: () => {
+				if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close();
+			},
+		},
+		host,
+		port,
+	);
+	sockets.add(server);
+	server.on("close", () => sockets.delete(server));
 }
