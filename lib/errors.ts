@@ -58,8 +58,14 @@ export function isRetryable(error: unknown): boolean {
 	return error instanceof RebuttalError ? error.retryable : true;
 }
 
+/** One line for logs and the attempts log: the error, and what caused it (a driver's error under a query's). */
 export function describeError(error: unknown): string {
-	if (error instanceof RebuttalError) return `${error.code}: ${error.message}`;
-	if (error instanceof Error) return `${error.name}: ${error.message}`;
-	return String(error);
+	const head =
+		error instanceof RebuttalError
+			? `${error.code}: ${error.message}`
+			: error instanceof Error
+				? `${error.name}: ${error.message}`
+				: String(error);
+	const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : null;
+	return cause && !head.includes(cause) ? `${head} (caused by: ${cause})` : head;
 }

@@ -2,7 +2,7 @@ import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import { disputes, type Stage } from "../../schema";
 import type { Db } from "../db/client";
 import { NotFoundError } from "../errors";
-import { getEvidence, listAttempts } from "../pipeline/store";
+import { getEvidence, listAttempts, NO_ACCOUNT_MATCH } from "../pipeline/store";
 
 export interface DisputeListQuery {
 	stage?: Stage;
@@ -80,6 +80,8 @@ function presentDispute(row: typeof disputes.$inferSelect) {
 		accountId: row.accountId,
 		accountMatched: row.accountId !== null,
 		accountMatch: row.accountMatch,
+		accountNote:
+			row.accountMatch === NO_ACCOUNT_MATCH ? "no matching account: evidence built from Stripe data alone" : null,
 		dueBy: row.dueBy?.toISOString() ?? null,
 		failedStage: row.failedStage,
 		lastError: row.lastError,

@@ -15,6 +15,7 @@ import {
 	finishEvent,
 	getDispute,
 	getEvidence,
+	NO_ACCOUNT_MATCH,
 	recordAttempt,
 	releaseEvent,
 	saveEvidence,
@@ -179,8 +180,8 @@ async function assemble(
 	});
 	const staged = await transition(db, dispute.id, ["assembling"], "staged", {
 		accountId: matched?.id ?? null,
-		accountMatch: matched?.matchedBy ?? null,
-		stageReason: matched ? null : "no matching account: evidence built from Stripe data alone",
+		accountMatch: matched?.matchedBy ?? NO_ACCOUNT_MATCH,
+		stageReason: null,
 		failedStage: null,
 		lastError: null,
 	});

@@ -50,6 +50,9 @@ export async function releaseEvent(db: Db, eventId: string): Promise<void> {
 
 export type DisputeRow = typeof disputes.$inferSelect;
 
+/** `account_match` when assembly found no account: the evidence rests on Stripe data alone. */
+export const NO_ACCOUNT_MATCH = "none";
+
 /** Inserts the dispute or refreshes what Stripe says of it; the pipeline stage is left to transitions. */
 export async function upsertDispute(db: Db, dispute: Stripe.Dispute, stripeAccount: string | null): Promise<DisputeRow> {
 	const chargeId = typeof dispute.charge === "string" ? dispute.charge : dispute.charge.id;
