@@ -1,5 +1,5 @@
-import bold from "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf";
 import regular from "dejavu-fonts-ttf/ttf/DejaVuSans.ttf";
+import bold from "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf";
 import { type PipelineConfig, parseConfig, pipelineConfigSchema } from "../lib/config";
 import { openDb } from "../lib/db/client";
 import type { AssembleMessage, SubmitMessage } from "../lib/messages";

@@ -23,7 +23,11 @@ export class RetryableError extends RebuttalError {
 	/** Seconds the caller asked us to wait, when known (Retry-After). */
 	readonly retryAfterSeconds: number | undefined;
 
-	constructor(code: string, message: string, options?: { cause?: unknown; status?: number; retryAfterSeconds?: number }) {
+	constructor(
+		code: string,
+		message: string,
+		options?: { cause?: unknown; status?: number; retryAfterSeconds?: number },
+	) {
 		super(code, message, { status: 503, ...options });
 		this.retryAfterSeconds = options?.retryAfterSeconds;
 	}

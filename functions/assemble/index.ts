@@ -15,22 +15,27 @@ export default {
 				await handleDeadLetters(deps.db, "assemble", batch.messages, assembleMessageSchema);
 				return;
 			}
-			await consumeEach(batch.messages, assembleMessageSchema, (body, m) => handleAssembleMessage(deps, body, m.attempts), {
-				baseDelaySeconds: config.QUEUE_RETRY_BASE_SECONDS,
-				onPermanentFailure: (error, body, m) =>
-					recordPermanentFailure(deps.db, "assemble", error, body, m.attempts, batch.queue),
-				onRetry: (error, body, m, delaySeconds) =>
-					recordAttempt(deps.db, {
-						disputeId: disputeIdOf(body),
-						eventId: body.kind === "event" ? body.eventId : null,
-						stage: "assemble",
-						outcome: "retry",
-						retryable: true,
-						error: describeError(error).slice(0, 2000),
-						detail: { delaySeconds },
-						deliveryAttempt: m.attempts,
-					}),
-			});
+			await consumeEach(
+				batch.messages,
+				assembleMessageSchema,
+				(body, m) => handleAssembleMessage(deps, body, m.attempts),
+				{
+					baseDelaySeconds: config.QUEUE_RETRY_BASE_SECONDS,
+					onPermanentFailure: (error, body, m) =>
+						recordPermanentFailure(deps.db, "assemble", error, body, m.attempts, batch.queue),
+					onRetry: (error, body, m, delaySeconds) =>
+						recordAttempt(deps.db, {
+							disputeId: disputeIdOf(body),
+							eventId: body.kind === "event" ? body.eventId : null,
+							stage: "assemble",
+							outcome: "retry",
+							retryable: true,
+							error: describeError(error).slice(0, 2000),
+							detail: { delaySeconds },
+							deliveryAttempt: m.attempts,
+						}),
+				},
+			);
 		});
 	},
 } satisfies ExportedHandler<Env, unknown>;

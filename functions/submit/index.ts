@@ -17,7 +17,8 @@ export default {
 			}
 			await consumeEach(batch.messages, submitMessageSchema, (body, m) => handleSubmitMessage(deps, body, m.attempts), {
 				baseDelaySeconds: config.QUEUE_RETRY_BASE_SECONDS,
-				onPermanentFailure: (error, body, m) => recordPermanentFailure(deps.db, "submit", error, body, m.attempts, batch.queue),
+				onPermanentFailure: (error, body, m) =>
+					recordPermanentFailure(deps.db, "submit", error, body, m.attempts, batch.queue),
 				onRetry: (error, body, m, delaySeconds) =>
 					recordAttempt(deps.db, {
 						disputeId: body.disputeId,

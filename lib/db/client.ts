@@ -1,6 +1,6 @@
 import { neonConfig, Pool } from "@neondatabase/serverless";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle } from "drizzle-orm/neon-serverless";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "../../schema";
 
 /** Any Drizzle Postgres database over rebuttal's schema: neon-serverless in the Worker, pg or PGlite in tests. */

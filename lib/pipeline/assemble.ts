@@ -1,8 +1,8 @@
 import type Stripe from "stripe";
-import { type Stage, STAGES } from "../../schema";
+import { STAGES, type Stage } from "../../schema";
+import { PermanentError, RetryableError } from "../errors";
 import { collectEvidenceCase } from "../evidence/collect";
 import { buildEvidenceFields } from "../evidence/fields";
-import { PermanentError, RetryableError } from "../errors";
 import type { AssembleMessage, EventMessage } from "../messages";
 import { writeTemplateNarrative } from "../narrative/template";
 import { renderEvidencePdf } from "../pdf/render";
@@ -13,7 +13,6 @@ import { reconcile } from "./reconcile";
 import {
 	claimEvent,
 	finishEvent,
-	getDispute,
 	getEvidence,
 	NO_ACCOUNT_MATCH,
 	recordAttempt,
@@ -28,7 +27,11 @@ const DISPUTE_EXPAND = ["charge", "charge.customer", "payment_intent"];
 /** One message of the assemble queue: a Stripe event, or an operator's request to assemble a dispute again. */
 export async function handleAssembleMessage(deps: PipelineDeps, message: AssembleMessage, delivery: number) {
 	if (message.kind === "reassemble") {
-		await syncDispute(deps, message.disputeId, message.stripeAccount, { eventId: null, delivery, actor: message.requestedBy });
+		await syncDispute(deps, message.disputeId, message.stripeAccount, {
+			eventId: null,
+			delivery,
+			actor: message.requestedBy,
+		});
 		return;
 	}
 	await handleEvent(deps, message, delivery);
@@ -90,7 +93,12 @@ async function syncDispute(deps: PipelineDeps, disputeId: string, stripeAccount:
 
 	switch (verdict.action) {
 		case "none":
-			await recordAttempt(db, { ...attempt, stage: "sync", outcome: "ok", detail: { status: dispute.status, stage: row.stage } });
+			await recordAttempt(db, {
+				...attempt,
+				stage: "sync",
+				outcome: "ok",
+				detail: { status: dispute.status, stage: row.stage },
+			});
 			return;
 		case "close":
 			await transition(db, disputeId, allBut(verdict.stage), verdict.stage, {
@@ -100,12 +108,20 @@ async function syncDispute(deps: PipelineDeps, disputeId: string, stripeAccount:
 			await recordAttempt(db, { ...attempt, stage: "outcome", outcome: "ok", detail: { status: dispute.status } });
 			return;
 		case "mark_submitted":
-			await transition(db, disputeId, ["submitting"], "submitted", { submittedAt: deps.now(), stageReason: verdict.reason });
+			await transition(db, disputeId, ["submitting"], "submitted", {
+				submittedAt: deps.now(),
+				stageReason: verdict.reason,
+			});
 			await recordAttempt(db, { ...attempt, stage: "sync", outcome: "ok", detail: { reason: verdict.reason } });
 			return;
 		case "skip":
 			await transition(db, disputeId, SKIPPABLE, "skipped", { stageReason: verdict.reason });
-			await recordAttempt(db, { ...attempt, stage: "assemble", outcome: "skipped", detail: { reason: verdict.reason } });
+			await recordAttempt(db, {
+				...attempt,
+				stage: "assemble",
+				outcome: "skipped",
+				detail: { reason: verdict.reason },
+			});
 			return;
 		case "resume_submit":
 			await deps.submitQueue.send({ disputeId, stripeAccount });
@@ -127,8 +143,10 @@ async function assemble(
 	await transition(db, dispute.id, ["received", "assembling"], "assembling");
 
 	const charge = dispute.charge;
-	if (typeof charge === "string") throw new PermanentError("charge_missing", "Stripe did not expand the disputed charge");
-	const customer = charge.customer && typeof charge.customer === "object" && !charge.customer.deleted ? charge.customer : null;
+	if (typeof charge === "string")
+		throw new PermanentError("charge_missing", "Stripe did not expand the disputed charge");
+	const customer =
+		charge.customer && typeof charge.customer === "object" && !charge.customer.deleted ? charge.customer : null;
 
 	const { evidenceCase, rowsFetched } = await collectEvidenceCase(
 		{ db, stripe, merchantName: deps.config.MERCHANT_NAME ?? merchantNameOf(charge), requestOptions: options },

@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import type { PipelineConfig } from "../config";
 import type { Db } from "../db/client";
-import type { QueueSender, AssembleMessage, SubmitMessage } from "../messages";
+import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
 import type { PdfFonts } from "../pdf/render";
 
 /** The part of an R2 bucket the pipeline uses. */

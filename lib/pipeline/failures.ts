@@ -1,4 +1,4 @@
-import { desc, eq, and, isNotNull } from "drizzle-orm";
+import { and, desc, eq, isNotNull } from "drizzle-orm";
 import { attempts, disputes, type Stage } from "../../schema";
 import type { Db } from "../db/client";
 import { describeError } from "../errors";

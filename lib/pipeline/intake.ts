@@ -45,7 +45,13 @@ export async function verifyWebhook(
 }
 
 function toEventMessage(event: Stripe.Event): EventMessage | null {
-	const raw = event as unknown as { id?: unknown; type?: unknown; created?: unknown; account?: unknown; data?: { object?: { id?: unknown } } };
+	const raw = event as unknown as {
+		id?: unknown;
+		type?: unknown;
+		created?: unknown;
+		account?: unknown;
+		data?: { object?: { id?: unknown } };
+	};
 	if (typeof raw.id !== "string" || typeof raw.type !== "string") {
 		throw new WebhookRejected("event has no id or type");
 	}

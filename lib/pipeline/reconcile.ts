@@ -24,7 +24,9 @@ export function reconcile(dispute: Stripe.Dispute, stage: Stage, now: Date): Ver
 	const closed = closedOutcome(dispute);
 	if (closed) return { action: "close", stage: closed, outcome: closed };
 	if (dispute.status === "warning_closed") {
-		return stage === "skipped" ? { action: "none" } : { action: "skip", reason: "the inquiry was closed without becoming a chargeback" };
+		return stage === "skipped"
+			? { action: "none" }
+			: { action: "skip", reason: "the inquiry was closed without becoming a chargeback" };
 	}
 	if (UNDER_REVIEW.includes(dispute.status)) {
 		if (stage === "submitted" || stage === "won" || stage === "lost") return { action: "none" };
@@ -49,7 +51,8 @@ export function reconcile(dispute: Stripe.Dispute, stage: Stage, now: Date): Ver
 export function responseWindowProblem(dispute: Stripe.Dispute, now: Date): string | null {
 	const dueBy = dispute.evidence_details?.due_by ?? 0;
 	if (!dueBy) return "no response window: Stripe gives no due_by for this dispute";
-	if (dueBy * 1000 <= now.getTime()) return `no response window: due_by ${new Date(dueBy * 1000).toISOString()} has passed`;
+	if (dueBy * 1000 <= now.getTime())
+		return `no response window: due_by ${new Date(dueBy * 1000).toISOString()} has passed`;
 	if ((dispute.evidence_details?.submission_count ?? 0) > 0) return "evidence was already submitted";
 	return null;
 }

@@ -54,7 +54,11 @@ export type DisputeRow = typeof disputes.$inferSelect;
 export const NO_ACCOUNT_MATCH = "none";
 
 /** Inserts the dispute or refreshes what Stripe says of it; the pipeline stage is left to transitions. */
-export async function upsertDispute(db: Db, dispute: Stripe.Dispute, stripeAccount: string | null): Promise<DisputeRow> {
+export async function upsertDispute(
+	db: Db,
+	dispute: Stripe.Dispute,
+	stripeAccount: string | null,
+): Promise<DisputeRow> {
 	const chargeId = typeof dispute.charge === "string" ? dispute.charge : dispute.charge.id;
 	const paymentIntentId =
 		typeof dispute.payment_intent === "string" ? dispute.payment_intent : (dispute.payment_intent?.id ?? null);

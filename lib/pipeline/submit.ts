@@ -60,7 +60,9 @@ export async function handleSubmitMessage(deps: PipelineDeps, message: SubmitMes
 				{ ...options, idempotencyKey: `rebuttal-stage-${disputeId}-${version}` },
 			),
 		);
-		await transition(db, disputeId, ["staged"], "awaiting_review", { stageReason: "waiting for an operator's approval" });
+		await transition(db, disputeId, ["staged"], "awaiting_review", {
+			stageReason: "waiting for an operator's approval",
+		});
 		await recordAttempt(db, { ...attempt, outcome: "ok", detail: { staged: true, mode: "review" } });
 		return;
 	}
@@ -92,7 +94,11 @@ export async function handleSubmitMessage(deps: PipelineDeps, message: SubmitMes
 		}
 		throw error;
 	}
-	await transition(db, disputeId, ["submitting"], "submitted", { submittedAt: deps.now(), failedStage: null, lastError: null });
+	await transition(db, disputeId, ["submitting"], "submitted", {
+		submittedAt: deps.now(),
+		failedStage: null,
+		lastError: null,
+	});
 	await recordAttempt(db, { ...attempt, outcome: "ok", detail: { submitted: true, fileId: evidence.fileId } });
 }
 

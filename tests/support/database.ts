@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import type { Db } from "../../lib/db/client";
-import * as schema from "../../schema";
 import { applyMigrations, MIGRATIONS_FOLDER } from "../../local/migrations";
+import * as schema from "../../schema";
 
 export interface TestDatabase {
 	db: Db;
@@ -30,7 +30,9 @@ export async function openTestDatabase(): Promise<TestDatabase> {
 		await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
 		return {
 			db: db as unknown as Db,
-			exec: async (sql, params) => ({ rows: (await client.query(sql, params as unknown[])).rows as Record<string, unknown>[] }),
+			exec: async (sql, params) => ({
+				rows: (await client.query(sql, params as unknown[])).rows as Record<string, unknown>[],
+			}),
 			url: undefined,
 			close: () => client.close(),
 		};

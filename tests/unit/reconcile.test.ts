@@ -54,6 +54,8 @@ describe("reconcile", () => {
 	});
 
 	it("treats an already submitted open dispute as having no window", () => {
-		expect(responseWindowProblem(dispute("needs_response", { submission_count: 1 }), now)).toContain("already submitted");
+		expect(responseWindowProblem(dispute("needs_response", { submission_count: 1 }), now)).toContain(
+			"already submitted",
+		);
 	});
 });

@@ -54,7 +54,9 @@ describe("with a valid token", () => {
 		["a limit over 200", "?limit=201"],
 		["a malformed cursor", "?cursor=abc"],
 	])("rejects %s with 400", async (_name, query) => {
-		const response = await call(`/api/disputes${query}`, { headers: { authorization: `Bearer ${env.DASHBOARD_TOKEN}` } });
+		const response = await call(`/api/disputes${query}`, {
+			headers: { authorization: `Bearer ${env.DASHBOARD_TOKEN}` },
+		});
 		expect(response.status).toBe(400);
 	});
 });

@@ -1,8 +1,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { intakeApp } from "../../functions/intake/app";
 import worker from "../../functions/index";
+import { intakeApp } from "../../functions/intake/app";
 
 const SECRET = env.STRIPE_WEBHOOK_SECRET!;
 const crypto = Stripe.createSubtleCryptoProvider();
