@@ -38,26 +38,44 @@ export async function openTestDatabase(): Promise<TestDatabase> {
 		};
 	}
 
-	const name = `rebuttal_test_${randomBytes(6).toString("hex")}`;
-	const admin = new pg.Client({ connectionString: serverUrl });
-	await admin.connect();
-	await admin.query(`create database ${name}`);
-	await admin.end();
-
-	const url = new URL(serverUrl);
-	url.pathname = `/${name}`;
-	await applyMigrations(url.toString());
-	const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+	const { url, drop } = await createDatabase(serverUrl);
+	await applyMigrations(url);
+	const pool = new pg.Pool({ connectionString: url, max: 4 });
+	// Dropping the database ends connections the pool may still be closing; that is expected, not a failure.
+	pool.on("error", () => {});
 	return {
 		db: drizzlePg({ client: pool, schema }) as unknown as Db,
 		exec: async (sql, params) => ({ rows: (await pool.query(sql, params)).rows }),
-		url: url.toString(),
+		url,
 		close: async () => {
 			await pool.end();
+			await drop();
+		},
+	};
+}
+
+/** A new, empty database on the server at `serverUrl`, dropped by `drop()`. */
+export async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+	const name = `rebuttal_test_${randomBytes(6).toString("hex")}`;
+	const admin = new pg.Client({ connectionString: serverUrl });
+	await admin.connect();
+	try {
+		await admin.query(`create database ${name}`);
+	} finally {
+		await admin.end();
+	}
+	const url = new URL(serverUrl);
+	url.pathname = `/${name}`;
+	return {
+		url: url.toString(),
+		drop: async () => {
 			const cleanup = new pg.Client({ connectionString: serverUrl });
 			await cleanup.connect();
-			await cleanup.query(`drop database if exists ${name} with (force)`);
-			await cleanup.end();
+			try {
+				await cleanup.query(`drop database if exists ${name} with (force)`);
+			} finally {
+				await cleanup.end();
+			}
 		},
 	};
 }

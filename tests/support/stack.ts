@@ -1,8 +1,7 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { type DemoCustomer, seedDemo } from "../../local/seed";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../local/stack";
 import { deliverEvent } from "../../local/webhook";
+import { createDatabase } from "./database";
 
 export interface TestStack extends LocalStack {
 	/** Signs `event` with the webhook secret and posts it to `/webhooks/stripe`. */
@@ -123,30 +122,4 @@ export async function waitFor<T>(
 		}
 		await new Promise((resolve) => setTimeout(resolve, intervalMs));
 	}
-}
-
-/** A new, empty database on the server at `serverUrl`, dropped by `drop()`. */
-export async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-	const name = `rebuttal_e2e_${randomBytes(6).toString("hex")}`;
-	const admin = new pg.Client({ connectionString: serverUrl });
-	await admin.connect();
-	try {
-		await admin.query(`create database ${name}`);
-	} finally {
-		await admin.end();
-	}
-	const url = new URL(serverUrl);
-	url.pathname = `/${name}`;
-	return {
-		url: url.toString(),
-		drop: async () => {
-			const cleanup = new pg.Client({ connectionString: serverUrl });
-			await cleanup.connect();
-			try {
-				await cleanup.query(`drop database if exists ${name} with (force)`);
-			} finally {
-				await cleanup.end();
-			}
-		},
-	};
 }
