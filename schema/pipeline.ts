@@ -91,6 +91,11 @@ export const evidence = rebuttal.table("evidence", {
 	facts: jsonb("facts").notNull(),
 	narrative: text("narrative").notNull(),
 	writer: text("writer").notNull(),
+	/** Why the template answered although Claude was configured (`<code>: <detail>`), or null. */
+	writerFallbackReason: text("writer_fallback_reason"),
+	/** The model asked, and the tokens and cost of every billed call. */
+	writerModel: text("writer_model"),
+	writerUsage: jsonb("writer_usage"),
 	playbook: text("playbook").notNull(),
 	fileId: text("file_id").notNull(),
 	pdfKey: text("pdf_key").notNull(),

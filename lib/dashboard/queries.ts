@@ -53,6 +53,9 @@ export async function disputeDetail(db: Db, disputeId: string) {
 		evidence: evidence
 			? {
 					writer: evidence.writer,
+					writerFallbackReason: evidence.writerFallbackReason,
+					writerModel: evidence.writerModel,
+					writerUsage: evidence.writerUsage,
 					playbook: evidence.playbook,
 					fileId: evidence.fileId,
 					pdf: { key: evidence.pdfKey, bytes: evidence.pdfBytes, pages: evidence.pdfPages, sha256: evidence.pdfSha256 },

@@ -27,7 +27,9 @@ export function openDb(databaseUrl: string, wsProxy?: string): DbHandle {
 	}
 	const pool = new Pool({ connectionString: databaseUrl, max: 4 });
 	// An idle socket closing at the end of an invocation must not surface as an unhandled error.
-	pool.on("error", (error: Error) => console.warn("postgres pool error", error.message));
+	pool.on("error", (error: Error) => {
+		if (!/network connection lost/i.test(error.message)) console.warn("postgres pool error", error.message);
+	});
 	return {
 		db: drizzle({ client: pool, schema }),
 		close: () => pool.end(),

@@ -4,7 +4,7 @@ import { PermanentError, RetryableError } from "../errors";
 import { collectEvidenceCase } from "../evidence/collect";
 import { buildEvidenceFields } from "../evidence/fields";
 import type { AssembleMessage, EventMessage } from "../messages";
-import { writeTemplateNarrative } from "../narrative/template";
+import { writeNarrative } from "../narrative/writer";
 import { renderEvidencePdf } from "../pdf/render";
 import { onBehalfOf } from "../stripe/client";
 import { stripeCall } from "../stripe/errors";
@@ -154,7 +154,12 @@ async function assemble(
 		charge,
 		customer,
 	);
-	const narrative = writeTemplateNarrative(evidenceCase);
+	const written = await writeNarrative(evidenceCase, {
+		config: deps.config,
+		now: deps.now,
+		deadline: evidenceCase.dispute.dueBy ? new Date(evidenceCase.dispute.dueBy) : null,
+	});
+	const narrative = written.narrative;
 	const pdf = await renderEvidencePdf(evidenceCase, narrative, { fonts: deps.fonts });
 
 	const pdfKey = `evidence/${dispute.id}/${pdf.sha256}.pdf`;
@@ -188,7 +193,10 @@ async function assemble(
 		fields,
 		facts: evidenceCase.facts,
 		narrative: narrative.paragraphs.map((p) => p.text).join("\n\n"),
-		writer: narrative.writer,
+		writer: written.writer,
+		writerFallbackReason: written.fallbackReason,
+		writerModel: written.model,
+		writerUsage: written.usage,
 		playbook: dispute.reason,
 		fileId,
 		pdfKey,
@@ -213,7 +221,14 @@ async function assemble(
 		...attempt,
 		stage: "assemble",
 		outcome: "ok",
-		detail: { fileId, pdfBytes: pdf.bytes.byteLength, pdfPages: pdf.pages, rowsFetched, writer: narrative.writer },
+		detail: {
+			fileId,
+			pdfBytes: pdf.bytes.byteLength,
+			pdfPages: pdf.pages,
+			rowsFetched,
+			writer: written.writer,
+			fallback: written.fallbackReason,
+		},
 	});
 }
 
