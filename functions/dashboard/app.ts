@@ -42,6 +42,10 @@ const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
 const disputeId = z.string().regex(/^(du|dp)_\w{1,100}$/, "not a dispute id");
 const listQuery = z.object({
 	stage: z.enum(STAGES).optional(),
+	account: z
+		.string()
+		.regex(/^acct_\w{1,100}$/, "not a connected account id")
+		.optional(),
 	limit: z.coerce.number().int().min(1).max(200).default(50),
 	cursor: z
 		.string()
@@ -77,7 +81,9 @@ dashboardApp
 		const query = parse(listQuery, c.req.query());
 		const [updatedAt, id] = query.cursor?.split("|") ?? [];
 		const cursor = updatedAt && id ? { updatedAt: new Date(updatedAt), id } : undefined;
-		return c.json(await listDisputes(c.var.db, { stage: query.stage, limit: query.limit, cursor }));
+		return c.json(
+			await listDisputes(c.var.db, { stage: query.stage, account: query.account, limit: query.limit, cursor }),
+		);
 	})
 	.get("/disputes/:id", async (c) => {
 		return c.json(await disputeDetail(c.var.db, parse(disputeId, c.req.param("id"))));

@@ -6,6 +6,8 @@ import { getEvidence, listAttempts, NO_ACCOUNT_MATCH } from "../pipeline/store";
 
 export interface DisputeListQuery {
 	stage?: Stage;
+	/** Only disputes of this Stripe Connect account (`acct_…`). */
+	account?: string;
 	limit: number;
 	/** The `updatedAt|id` of the last row of the previous page. */
 	cursor?: { updatedAt: Date; id: string };
@@ -15,6 +17,7 @@ export interface DisputeListQuery {
 export async function listDisputes(db: Db, query: DisputeListQuery) {
 	const filters: SQL[] = [];
 	if (query.stage) filters.push(eq(disputes.stage, query.stage));
+	if (query.account) filters.push(eq(disputes.stripeAccount, query.account));
 	if (query.cursor) {
 		const { updatedAt, id } = query.cursor;
 		filters.push(or(lt(disputes.updatedAt, updatedAt), and(eq(disputes.updatedAt, updatedAt), lt(disputes.id, id)))!);
