@@ -1,3 +1,5 @@
+export * from "./charges";
 export * from "./merchant";
 export * from "./namespace";
 export * from "./pipeline";
+export * from "./lifecycle";
