@@ -12,6 +12,8 @@ export const HANDLED_EVENT_TYPES = [
 	"charge.dispute.funds_withdrawn",
 	"charge.dispute.funds_reinstated",
 	"radar.early_fraud_warning.created",
+	/** Counted (never acted on) for the dashboard's dispute ratio. */
+	"charge.succeeded",
 ] as const;
 export type HandledEventType = (typeof HANDLED_EVENT_TYPES)[number];
 

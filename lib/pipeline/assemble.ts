@@ -8,6 +8,7 @@ import { writeNarrative } from "../narrative/writer";
 import { renderEvidencePdf } from "../pdf/render";
 import { onBehalfOf } from "../stripe/client";
 import { stripeCall } from "../stripe/errors";
+import { recordCharge } from "./charges";
 import type { PipelineDeps } from "./deps";
 import { reconcile } from "./reconcile";
 import {
@@ -51,7 +52,9 @@ async function handleEvent(deps: PipelineDeps, message: EventMessage, delivery: 
 	}
 	if (claim === "busy") throw new RetryableError("event_in_progress", "another delivery is processing this event");
 	try {
-		if (message.type === "radar.early_fraud_warning.created") {
+		if (message.type === "charge.succeeded") {
+			await recordCharge(deps.db, message);
+		} else if (message.type === "radar.early_fraud_warning.created") {
 			await recordAttempt(deps.db, {
 				disputeId: null,
 				eventId: message.eventId,
