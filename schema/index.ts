@@ -1,5 +1,5 @@
 export * from "./charges";
+export * from "./lifecycle";
 export * from "./merchant";
 export * from "./namespace";
 export * from "./pipeline";
-export * from "./lifecycle";
