@@ -2,6 +2,7 @@ import regular from "dejavu-fonts-ttf/ttf/DejaVuSans.ttf";
 import bold from "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf";
 import { type PipelineConfig, parseConfig, pipelineConfigSchema } from "../lib/config";
 import { openDb } from "../lib/db/client";
+import type { NotifyMessage } from "../lib/lifecycle/messages";
 import type { AssembleMessage, SubmitMessage } from "../lib/messages";
 import type { PipelineDeps } from "../lib/pipeline/deps";
 import { createStripe } from "../lib/stripe/client";
@@ -27,6 +28,7 @@ export async function withPipeline<T>(
 		evidenceBucket: env.EVIDENCE,
 		assembleQueue: env.ASSEMBLE_QUEUE as Queue<AssembleMessage>,
 		submitQueue: env.SUBMIT_QUEUE as Queue<SubmitMessage>,
+		notifyQueue: env.NOTIFY_QUEUE as Queue<NotifyMessage>,
 		fonts: pdfFonts,
 		now: () => new Date(),
 	};

@@ -35,6 +35,26 @@ export const pipelineConfigSchema = z.object({
 	),
 	MERCHANT_NAME: optional(z.string().min(1).max(200)),
 	QUEUE_RETRY_BASE_SECONDS: optional(z.coerce.number().int().min(0).max(3600)).transform((s) => s ?? 30),
+	/** Where lifecycle notifications go (Slack-compatible JSON); unset: none are sent. */
+	NOTIFY_WEBHOOK_URL: optional(httpUrl),
+	/** In review mode: submit an unapproved dispute automatically this many hours before due_by. */
+	REVIEW_AUTOSUBMIT_HOURS: optional(z.coerce.number().min(1, "must be at least 1").max(480, "must be at most 480")),
+	/** Stripe Connect accounts the backfill also lists disputes for, comma-separated `acct_…`. */
+	STRIPE_ACCOUNTS: optional(
+		z.string().regex(/^\s*acct_\w+(\s*,\s*acct_\w+)*\s*,?\s*$/, "must be a comma-separated list of acct_… ids"),
+	).transform((list) =>
+		list
+			? list
+					.split(",")
+					.map((a) => a.trim())
+					.filter(Boolean)
+			: [],
+	),
+});
+
+export const notifyConfigSchema = z.object({
+	NOTIFY_WEBHOOK_URL: optional(httpUrl),
+	QUEUE_RETRY_BASE_SECONDS: optional(z.coerce.number().int().min(0).max(3600)).transform((s) => s ?? 30),
 });
 
 export const dashboardConfigSchema = pipelineConfigSchema.extend({
@@ -44,6 +64,7 @@ export const dashboardConfigSchema = pipelineConfigSchema.extend({
 export type IntakeConfig = z.infer<typeof intakeConfigSchema>;
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
 export type DashboardConfig = z.infer<typeof dashboardConfigSchema>;
+export type NotifyConfig = z.infer<typeof notifyConfigSchema>;
 
 export function parseConfig<T extends z.ZodType>(schema: T, env: unknown): z.infer<T> {
 	const result = schema.safeParse(env);

@@ -80,6 +80,9 @@ export const WORKER_CONFIG_NAMES = [
 	"SUBMIT_MODE",
 	"MERCHANT_NAME",
 	"QUEUE_RETRY_BASE_SECONDS",
+	"NOTIFY_WEBHOOK_URL",
+	"REVIEW_AUTOSUBMIT_HOURS",
+	"STRIPE_ACCOUNTS",
 ] as const;
 
 /** Not secrets: the values a local run uses with the built-in Stripe emulator when none are configured. */

@@ -16,5 +16,11 @@ declare namespace Cloudflare {
 		MERCHANT_NAME?: string;
 		/** Seconds of the first queue retry delay; doubles per attempt. */
 		QUEUE_RETRY_BASE_SECONDS?: string;
+		/** Lifecycle notifications (Slack-compatible JSON) are posted here; unset: none. */
+		NOTIFY_WEBHOOK_URL?: string;
+		/** Review mode: hours before due_by at which an unapproved dispute is submitted automatically. */
+		REVIEW_AUTOSUBMIT_HOURS?: string;
+		/** Comma-separated Stripe Connect account ids the backfill lists disputes for, besides the platform. */
+		STRIPE_ACCOUNTS?: string;
 	}
 }

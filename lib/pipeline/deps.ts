@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import type { PipelineConfig } from "../config";
 import type { Db } from "../db/client";
+import type { NotifyMessage } from "../lifecycle/messages";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
 import type { PdfFonts } from "../pdf/render";
 
@@ -21,6 +22,8 @@ export interface PipelineDeps {
 	evidenceBucket: BlobStore;
 	assembleQueue: QueueSender<AssembleMessage>;
 	submitQueue: QueueSender<SubmitMessage>;
+	/** Lifecycle notifications; absent where a caller has no notify queue (then nothing is sent). */
+	notifyQueue?: QueueSender<NotifyMessage>;
 	fonts: PdfFonts;
 	now(): Date;
 }

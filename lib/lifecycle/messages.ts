@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+/** The kinds of notice, each sent at most once per dispute. */
+export const NOTIFY_KINDS = [
+	"new_dispute",
+	"submitted",
+	"won",
+	"lost",
+	"failed",
+	"deadline",
+	"review_overdue",
+	"stripe_handles",
+] as const;
+export type NotifyKind = (typeof NOTIFY_KINDS)[number];
+
+/** A Slack-compatible message body: any URL gets the same JSON. */
+export interface NotifyPayload {
+	text: string;
+	blocks?: { type: "section"; text: { type: "mrkdwn"; text: string } }[];
+}
+
+/** One message of the notify queue: the payload is built when enqueued, delivery only posts it. */
+export const notifyMessageSchema = z.object({
+	kind: z.enum(NOTIFY_KINDS),
+	disputeId: z.string().regex(/^(du|dp)_\w+$/),
+	payload: z.object({
+		text: z.string().min(1).max(3000),
+		blocks: z
+			.array(
+				z.object({
+					type: z.literal("section"),
+					text: z.object({ type: z.literal("mrkdwn"), text: z.string().max(3000) }),
+				}),
+			)
+			.max(10)
+			.optional(),
+	}),
+});
+export type NotifyMessage = z.infer<typeof notifyMessageSchema>;
