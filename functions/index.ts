@@ -3,6 +3,8 @@ import { type AppEnv, notFound, onError } from "../lib/http/app";
 import assemble from "./assemble";
 import { dashboardApp } from "./dashboard/app";
 import { intakeApp } from "./intake/app";
+import notify from "./notify";
+import scheduled from "./scheduled";
 import submit from "./submit";
 
 /**
@@ -19,11 +21,10 @@ export default {
 		const name = batch.queue.replace(/-dlq$/, "");
 		if (name.endsWith("assemble")) return assemble.queue(batch, env, ctx);
 		if (name.endsWith("submit")) return submit.queue(batch, env, ctx);
+		if (name.endsWith("notify")) return notify.queue(batch, env);
 		// A queue this Worker does not know: leave the messages for the queue's own retry and DLQ.
 		console.error(`no consumer for queue ${batch.queue}`);
 		batch.retryAll();
 	},
-	async scheduled() {
-		// Reserved for the backfill of open disputes and the deadline sweep.
-	},
+	scheduled: scheduled.scheduled,
 } satisfies ExportedHandler<Env, unknown>;

@@ -1,5 +1,7 @@
+import type Stripe from "stripe";
 import type { Db } from "../db/client";
 import { ConflictError, NotFoundError } from "../errors";
+import { backfillOpenDisputes } from "../lifecycle/backfill";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
 import { getDispute, getEvidence, recordAttempt, transition } from "../pipeline/store";
 
@@ -56,4 +58,22 @@ export async function approveDispute(deps: ActionDeps, disputeId: string, actor:
 	await deps.submitQueue.send({ disputeId, stripeAccount: row.stripeAccount, approvedBy: actor });
 	await recordAttempt(deps.db, { disputeId, stage: "approve", outcome: "ok", actor });
 	return { id: disputeId, stage: row.stage, queued: "submit" as const };
+}
+
+/**
+ * Runs the backfill now (the dashboard's button): lists recent disputes of the platform and every configured
+ * connected account, and enqueues each open one the database does not know. Safe to click twice.
+ */
+export async function backfillNow(
+	deps: ActionDeps & { stripe: Stripe; accounts: readonly string[]; now?: () => Date },
+	actor: string,
+) {
+	const reports = await backfillOpenDisputes(
+		{ db: deps.db, stripe: deps.stripe, assembleQueue: deps.assembleQueue, now: deps.now ?? (() => new Date()) },
+		{ accounts: deps.accounts, requestedBy: actor },
+	);
+	return {
+		enqueued: reports.reduce((n, r) => n + r.enqueued, 0),
+		accounts: reports,
+	};
 }

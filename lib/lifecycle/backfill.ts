@@ -1,0 +1,214 @@
+import { eq, inArray, lt, sql } from "drizzle-orm";
+import type Stripe from "stripe";
+import { backfillClaims, backfillCursors, disputes } from "../../schema";
+import type { Db } from "../db/client";
+import { describeError, RetryableError } from "../errors";
+import type { AssembleMessage, QueueSender } from "../messages";
+import { OPEN_STATUSES } from "../pipeline/reconcile";
+import { recordAttempt } from "../pipeline/store";
+import { onBehalfOf } from "../stripe/client";
+import { stripeCall } from "../stripe/errors";
+
+export interface BackfillDeps {
+	db: Db;
+	stripe: Stripe;
+	assembleQueue: QueueSender<AssembleMessage>;
+	now(): Date;
+	/** Waits between retries of a rate-limited page (tests pass a no-op). */
+	sleep?(ms: number): Promise<void>;
+}
+
+export interface BackfillOptions {
+	/** Connected accounts to list besides the platform (`null`). */
+	accounts: readonly string[];
+	/** Only disputes created in the last this many days (default 120: longer than any response window). */
+	windowDays?: number;
+	/** Pages of 100 per account and run (default 10): bounded work and Stripe calls per cron tick. */
+	maxPages?: number;
+	pageSize?: number;
+	/** Retries of one rate-limited page before this run leaves the account for the next one (default 3). */
+	rateLimitRetries?: number;
+	requestedBy: string;
+}
+
+export interface AccountReport {
+	account: string | null;
+	pages: number;
+	listed: number;
+	open: number;
+	known: number;
+	enqueued: number;
+	alreadyClaimed: number;
+	/** Open but past due_by: nothing left to do, so not enqueued. */
+	pastDue: number;
+	/** True when the page budget ran out; the next run resumes where this one stopped. */
+	resumesLater: boolean;
+	error: string | null;
+}
+
+/** A claim older than this is assumed lost (its message never processed) and may be taken again. */
+const CLAIM_TTL_MINUTES = 60;
+const PLATFORM = "";
+
+/**
+ * Lists recent disputes from Stripe (newest first; Stripe has no status filter) and enqueues a `reassemble`
+ * message for each open one the database does not know: disputes already open when rebuttal was installed, and
+ * webhooks that never arrived. Sequential calls, bounded pages per run, 429 backs off; per connected account.
+ */
+export async function backfillOpenDisputes(deps: BackfillDeps, options: BackfillOptions): Promise<AccountReport[]> {
+	const reports: AccountReport[] = [];
+	for (const account of [null, ...options.accounts]) {
+		reports.push(await backfillAccount(deps, account, options));
+	}
+	const total = reports.reduce((n, r) => n + r.enqueued, 0);
+	await recordAttempt(deps.db, {
+		disputeId: null,
+		stage: "backfill",
+		outcome: reports.some((r) => r.error) ? "retry" : "ok",
+		error: reports.find((r) => r.error)?.error ?? null,
+		detail: { enqueued: total, accounts: reports },
+		actor: options.requestedBy,
+	}).catch(() => {});
+	return reports;
+}
+
+async function backfillAccount(
+	deps: BackfillDeps,
+	account: string | null,
+	options: BackfillOptions,
+): Promise<AccountReport> {
+	const report: AccountReport = {
+		account,
+		pages: 0,
+		listed: 0,
+		open: 0,
+		known: 0,
+		enqueued: 0,
+		alreadyClaimed: 0,
+		pastDue: 0,
+		resumesLater: false,
+		error: null,
+	};
+	const { db } = deps;
+	const key = account ?? PLATFORM;
+	const since = Math.floor(deps.now().getTime() / 1000) - (options.windowDays ?? 120) * 86_400;
+	const maxPages = options.maxPages ?? 10;
+	const [saved] = await db.select().from(backfillCursors).where(eq(backfillCursors.stripeAccount, key));
+	let startingAfter: string | undefined = saved?.startingAfter ?? undefined;
+	let hasMore = true;
+	try {
+		while (hasMore && report.pages < maxPages) {
+			const page = await listPage(deps, account, since, startingAfter, options);
+			report.pages++;
+			report.listed += page.data.length;
+			await enqueueUnknown(deps, account, page.data, report, options.requestedBy);
+			hasMore = page.has_more && page.data.length > 0;
+			startingAfter = page.data.at(-1)?.id ?? startingAfter;
+		}
+	} catch (error) {
+		report.error = describeError(error);
+		// Keep the cursor where the last full page ended: the next run resumes there.
+		hasMore = true;
+	}
+	report.resumesLater = hasMore;
+	const cursor = hasMore ? (startingAfter ?? null) : null;
+	await db
+		.insert(backfillCursors)
+		.values({ stripeAccount: key, startingAfter: cursor })
+		.onConflictDoUpdate({
+			target: backfillCursors.stripeAccount,
+			set: { startingAfter: cursor, updatedAt: sql`now()` },
+		});
+	return report;
+}
+
+async function listPage(
+	deps: BackfillDeps,
+	account: string | null,
+	since: number,
+	startingAfter: string | undefined,
+	options: BackfillOptions,
+): Promise<Stripe.ApiList<Stripe.Dispute>> {
+	const sleep = deps.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
+	const retries = options.rateLimitRetries ?? 3;
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return await stripeCall("list disputes", () =>
+				deps.stripe.disputes.list(
+					{
+						limit: options.pageSize ?? 100,
+						created: { gte: since },
+						...(startingAfter ? { starting_after: startingAfter } : {}),
+					},
+					onBehalfOf(account),
+				),
+			);
+		} catch (error) {
+			if (!(error instanceof RetryableError) || attempt >= retries) throw error;
+			const waitSeconds = error.retryAfterSeconds ?? 2 ** attempt;
+			await sleep(Math.min(waitSeconds, 10) * 1000);
+		}
+	}
+}
+
+async function enqueueUnknown(
+	deps: BackfillDeps,
+	account: string | null,
+	page: Stripe.Dispute[],
+	report: AccountReport,
+	requestedBy: string,
+): Promise<void> {
+	const now = deps.now().getTime();
+	const open = page.filter((d) => OPEN_STATUSES.includes(d.status));
+	report.open += open.length;
+	if (open.length === 0) return;
+	const known = new Set(
+		(
+			await deps.db
+				.select({ id: disputes.id })
+				.from(disputes)
+				.where(
+					inArray(
+						disputes.id,
+						open.map((d) => d.id),
+					),
+				)
+		).map((r) => r.id),
+	);
+	for (const dispute of open) {
+		if (known.has(dispute.id)) {
+			report.known++;
+			continue;
+		}
+		const dueBy = dispute.evidence_details?.due_by ?? 0;
+		if (dueBy && dueBy * 1000 <= now) {
+			report.pastDue++;
+			continue;
+		}
+		if (!(await claim(deps.db, dispute.id, account))) {
+			report.alreadyClaimed++;
+			continue;
+		}
+		try {
+			await deps.assembleQueue.send({ kind: "reassemble", disputeId: dispute.id, stripeAccount: account, requestedBy });
+		} catch (error) {
+			await deps.db.delete(backfillClaims).where(eq(backfillClaims.disputeId, dispute.id));
+			throw error;
+		}
+		report.enqueued++;
+	}
+}
+
+/** One backfill enqueues a dispute; an overlapping one sees the claim and leaves it (until the claim is stale). */
+async function claim(db: Db, disputeId: string, account: string | null): Promise<boolean> {
+	const rows = await db
+		.insert(backfillClaims)
+		.values({ disputeId, stripeAccount: account })
+		.onConflictDoUpdate({
+			target: backfillClaims.disputeId,
+			set: { enqueuedAt: sql`now()` },
+			setWhere: lt(backfillClaims.enqueuedAt, sql`now() - make_interval(mins => ${CLAIM_TTL_MINUTES})`),
+		})
+		.returning({ id: backfillClaims.disputeId });
+	return rows.length > 0;
+}

@@ -1,0 +1,37 @@
+import type Stripe from "stripe";
+import type { PipelineConfig } from "../config";
+import type { Db } from "../db/client";
+import { describeError } from "../errors";
+import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
+import { type AccountReport, backfillOpenDisputes } from "./backfill";
+import type { NotifyMessage } from "./messages";
+import { type SweepReport, sweepDeadlines } from "./sweep";
+
+export interface LifecycleDeps {
+	db: Db;
+	stripe: Stripe;
+	config: PipelineConfig;
+	assembleQueue: QueueSender<AssembleMessage>;
+	submitQueue: QueueSender<SubmitMessage>;
+	notifyQueue?: QueueSender<NotifyMessage>;
+	now(): Date;
+	sleep?(ms: number): Promise<void>;
+}
+
+export interface ScheduledReport {
+	sweep: SweepReport | { error: string };
+	backfill: AccountReport[] | { error: string };
+}
+
+/**
+ * One cron tick: the deadline sweep first (database only, cheap), then the backfill (bounded Stripe calls).
+ * Each runs even when the other fails; a failure is reported, and the caller decides whether to throw.
+ */
+export async function runScheduled(deps: LifecycleDeps): Promise<ScheduledReport> {
+	const sweep = await sweepDeadlines(deps).catch((error) => ({ error: describeError(error) }));
+	const backfill = await backfillOpenDisputes(deps, {
+		accounts: deps.config.STRIPE_ACCOUNTS,
+		requestedBy: "backfill",
+	}).catch((error) => ({ error: describeError(error) }));
+	return { sweep, backfill };
+}
