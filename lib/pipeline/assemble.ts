@@ -3,6 +3,8 @@ import { STAGES, type Stage } from "../../schema";
 import { PermanentError, RetryableError } from "../errors";
 import { collectEvidenceCase } from "../evidence/collect";
 import { buildEvidenceFields } from "../evidence/fields";
+import { recordFunds } from "../lifecycle/funds";
+import { notifyProgress } from "../lifecycle/notify";
 import type { AssembleMessage, EventMessage } from "../messages";
 import { writeNarrative } from "../narrative/writer";
 import { renderEvidencePdf } from "../pdf/render";
@@ -85,12 +87,18 @@ interface PassContext {
 
 /** Re-reads the dispute from Stripe, records what it says, and assembles evidence when it needs a response. */
 async function syncDispute(deps: PipelineDeps, disputeId: string, stripeAccount: string | null, pass: PassContext) {
+	await syncDisputeOnce(deps, disputeId, stripeAccount, pass);
+	await notifyProgress(deps, disputeId);
+}
+
+async function syncDisputeOnce(deps: PipelineDeps, disputeId: string, stripeAccount: string | null, pass: PassContext) {
 	const { db, stripe } = deps;
 	const options = onBehalfOf(stripeAccount);
 	const dispute = await stripeCall("retrieve dispute", () =>
 		stripe.disputes.retrieve(disputeId, { expand: DISPUTE_EXPAND }, options),
 	);
 	const row = await upsertDispute(db, dispute, stripeAccount);
+	await recordFunds(db, dispute, stripeAccount);
 	const verdict = reconcile(dispute, row.stage, deps.now());
 	const attempt = { disputeId, eventId: pass.eventId, deliveryAttempt: pass.delivery, actor: pass.actor };
 

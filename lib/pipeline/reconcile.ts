@@ -33,10 +33,14 @@ export function reconcile(dispute: Stripe.Dispute, stage: Stage, now: Date): Ver
 		if (stage === "submitting") return { action: "mark_submitted", reason: "Stripe reports the evidence as submitted" };
 		return stage === "skipped"
 			? { action: "none" }
-			: { action: "skip", reason: "evidence was submitted outside rebuttal" };
+			: { action: "skip", reason: stripeHandlesEvidence(dispute) ?? "evidence was submitted outside rebuttal" };
 	}
 	if (!OPEN_STATUSES.includes(dispute.status)) {
 		return stage === "skipped" ? { action: "none" } : { action: "skip", reason: `dispute status is ${dispute.status}` };
+	}
+	const automated = stripeHandlesEvidence(dispute);
+	if (automated && !["submitting", "submitted", "won", "lost", "skipped"].includes(stage)) {
+		return { action: "skip", reason: automated };
 	}
 	if (SETTLED.includes(stage)) return { action: "none" };
 	const window = responseWindowProblem(dispute, now);
@@ -61,4 +65,19 @@ export function responseWindowProblem(dispute: Stripe.Dispute, now: Date): strin
 export function closedOutcome(dispute: Stripe.Dispute): "won" | "lost" | null {
 	const status: string = dispute.status;
 	return status === "won" || status === "lost" ? status : null;
+}
+
+/**
+ * Why Stripe's own automation (Smart Disputes) answers this dispute, or null. rebuttal never submits over it:
+ * `evidence_details.submission_method` says Smart Disputes already submitted, and `intended_submission_method`
+ * `smart_disputes` / `prefer_smart_disputes` says the merchant left the response to it.
+ */
+export function stripeHandlesEvidence(dispute: Stripe.Dispute): string | null {
+	const method: string | undefined = dispute.evidence_details?.submission_method;
+	if (method === "smart_disputes") return "Stripe Smart Disputes submitted this dispute's evidence; rebuttal did not";
+	const intended: string | null | undefined = dispute.intended_submission_method;
+	if (intended === "smart_disputes" || intended === "prefer_smart_disputes") {
+		return `Stripe Smart Disputes is handling this dispute's evidence (intended_submission_method ${intended}); rebuttal will not submit over it`;
+	}
+	return null;
 }

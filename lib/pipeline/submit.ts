@@ -1,10 +1,11 @@
 import type Stripe from "stripe";
 import { ConflictError, PermanentError } from "../errors";
+import { notifyProgress } from "../lifecycle/notify";
 import type { SubmitMessage } from "../messages";
 import { onBehalfOf } from "../stripe/client";
 import { stripeCall } from "../stripe/errors";
 import type { PipelineDeps } from "./deps";
-import { closedOutcome, OPEN_STATUSES, responseWindowProblem } from "./reconcile";
+import { closedOutcome, OPEN_STATUSES, responseWindowProblem, stripeHandlesEvidence } from "./reconcile";
 import { getDispute, getEvidence, recordAttempt, transition } from "./store";
 
 /**
@@ -12,6 +13,11 @@ import { getDispute, getEvidence, recordAttempt, transition } from "./store";
  * through one atomic stage transition and one deterministic idempotency key per dispute and evidence version.
  */
 export async function handleSubmitMessage(deps: PipelineDeps, message: SubmitMessage, delivery: number) {
+	await submitOnce(deps, message, delivery);
+	await notifyProgress(deps, message.disputeId);
+}
+
+async function submitOnce(deps: PipelineDeps, message: SubmitMessage, delivery: number) {
 	const { db, stripe } = deps;
 	const { disputeId } = message;
 	const options = onBehalfOf(message.stripeAccount);
@@ -35,7 +41,7 @@ export async function handleSubmitMessage(deps: PipelineDeps, message: SubmitMes
 		await settleClosedOrSubmitted(deps, dispute, row.stage, attempt);
 		return;
 	}
-	const windowProblem = responseWindowProblem(dispute, deps.now());
+	const windowProblem = responseWindowProblem(dispute, deps.now()) ?? stripeHandlesEvidence(dispute);
 	if (windowProblem) {
 		await transition(db, disputeId, ["staged", "awaiting_review", "submitting", "failed"], "skipped", {
 			stageReason: windowProblem,
