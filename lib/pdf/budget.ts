@@ -22,6 +22,10 @@ export interface Limits {
 	/** 0 leaves the list of supporting records out. */
 	artifacts: number;
 	bars: number;
+	/** Image thumbnails of things the customer made; 0 leaves them out (the list of records stays). */
+	thumbnails: number;
+	/** Support messages quoted in the communications section (counts and dates stay). */
+	messages: number;
 }
 
 /** From the fullest document to the leanest; the renderer walks down until the budget is met. */
@@ -38,6 +42,8 @@ export const LADDER: readonly Limits[] = [
 		facts: 150,
 		artifacts: 15,
 		bars: 78,
+		thumbnails: 6,
+		messages: 5,
 	},
 	{
 		summaryChars: 1200,
@@ -51,6 +57,8 @@ export const LADDER: readonly Limits[] = [
 		facts: 60,
 		artifacts: 10,
 		bars: 78,
+		thumbnails: 6,
+		messages: 5,
 	},
 	{
 		summaryChars: 1000,
@@ -64,6 +72,8 @@ export const LADDER: readonly Limits[] = [
 		facts: 30,
 		artifacts: 5,
 		bars: 60,
+		thumbnails: 6,
+		messages: 3,
 	},
 	// Lower-priority sections go first: the fact index and the list of records, then the recent activity.
 	{
@@ -78,6 +88,8 @@ export const LADDER: readonly Limits[] = [
 		facts: 0,
 		artifacts: 0,
 		bars: 60,
+		thumbnails: 6,
+		messages: 3,
 	},
 	{
 		summaryChars: 800,
@@ -91,6 +103,8 @@ export const LADDER: readonly Limits[] = [
 		facts: 0,
 		artifacts: 0,
 		bars: 52,
+		thumbnails: 3,
+		messages: 2,
 	},
 	{
 		summaryChars: 600,
@@ -104,28 +118,33 @@ export const LADDER: readonly Limits[] = [
 		facts: 0,
 		artifacts: 0,
 		bars: 52,
+		thumbnails: 2,
+		messages: 1,
 	},
 	{
-		summaryChars: 400,
-		paragraphChars: 400,
-		narrativeChars: 800,
-		paragraphs: 3,
-		valueChars: 80,
+		summaryChars: 300,
+		paragraphChars: 300,
+		narrativeChars: 600,
+		paragraphs: 2,
+		valueChars: 60,
 		kinds: 3,
 		recent: 0,
 		topAccess: 0,
 		facts: 0,
 		artifacts: 0,
 		bars: 26,
+		thumbnails: 0,
+		messages: 1,
 	},
 ];
 
 /** What the document leaves out at these limits, for the notice on the cover. */
-export function omissions(c: EvidenceCase, limits: Limits): string[] {
+export function omissions(c: EvidenceCase, limits: Limits, shownImages = 0): string[] {
 	const out: string[] = [];
 	if (limits.facts === 0 && c.facts.length > 0) out.push(`the fact index (${formatCount(c.facts.length)} facts)`);
 	if (limits.artifacts === 0 && c.artifacts.length > 0)
-		out.push(`the list of supporting records (${formatCount(c.artifacts.length)})`);
+		out.push(`the list of things the customer made (${formatCount(c.artifacts.length)})`);
+	if (limits.thumbnails === 0 && shownImages > 0) out.push("the image thumbnails");
 	if (limits.recent === 0 && (c.usage?.recent.length ?? 0) > 0)
 		out.push(`the recent activity list (${formatCount(c.usage?.recent.length ?? 0)} events)`);
 	if (limits.topAccess === 0 && ((c.usage?.topIps.length ?? 0) > 0 || (c.usage?.topDevices.length ?? 0) > 0))

@@ -11,7 +11,9 @@ export type Rgb = readonly [number, number, number];
 export type Op =
 	| { kind: "text"; x: number; y: number; text: string; font: FontKey; size: number; color: Rgb }
 	| { kind: "rect"; x: number; y: number; width: number; height: number; fill?: Rgb; stroke?: Rgb; lineWidth?: number }
-	| { kind: "line"; x1: number; y1: number; x2: number; y2: number; color: Rgb; width: number };
+	| { kind: "line"; x1: number; y1: number; x2: number; y2: number; color: Rgb; width: number }
+	/** An embedded image, by its index among the document's images, scaled into the box. */
+	| { kind: "image"; x: number; y: number; width: number; height: number; image: number };
 
 export const PAGE = { width: 612, height: 792, marginX: 56, marginTop: 56, marginBottom: 64 } as const;
 

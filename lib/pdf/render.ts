@@ -4,7 +4,9 @@
  * because the upload's idempotency key is derived from the bytes.
  */
 import fontkit from "@pdf-lib/fontkit";
-import { PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
+import { PDFDocument, type PDFFont, type PDFImage, type PDFPage, rgb } from "pdf-lib";
+import type { ArtifactImage, ArtifactImages } from "../evidence/artifact-images";
+import type { SupportMessage } from "../evidence/support-messages";
 import type { EvidenceCase, Narrative } from "../evidence/types";
 import { LADDER } from "./budget";
 import { PdfBudgetError, PdfFontError } from "./errors";
@@ -24,6 +26,10 @@ export interface RenderOptions {
 	maxPages?: number;
 	/** Default 2,000,000. */
 	maxBytes?: number;
+	/** Images of things the customer made (see `loadArtifactImages`); chosen and left out to fit `maxBytes`. */
+	images?: ArtifactImages;
+	/** The latest support messages, newest first, quoted in the communications section. */
+	messages?: readonly SupportMessage[];
 }
 
 export interface RenderedPdf {
@@ -40,6 +46,7 @@ interface Context {
 	doc: PDFDocument;
 	fonts: Record<"regular" | "bold", PDFFont>;
 	shaper: TextShaper;
+	images: PDFImage[];
 }
 
 function asBytes(data: Uint8Array | ArrayBuffer): Uint8Array {
@@ -71,7 +78,7 @@ async function createContext(c: EvidenceCase, fonts: PdfFonts): Promise<Context>
 	doc.setLanguage("en");
 	doc.setCreationDate(when);
 	doc.setModificationDate(when);
-	return { doc, fonts: { regular, bold }, shaper: new TextShaper({ regular, bold }) };
+	return { doc, fonts: { regular, bold }, shaper: new TextShaper({ regular, bold }), images: [] };
 }
 
 const color = (c: Rgb) => rgb(c[0], c[1], c[2]);
@@ -102,6 +109,9 @@ function draw(ctx: Context, pages: Op[][], footerLeft: string): void {
 					borderColor: op.stroke ? color(op.stroke) : undefined,
 					borderWidth: op.stroke ? (op.lineWidth ?? 0.5) : 0,
 				});
+			} else if (op.kind === "image") {
+				const image = ctx.images[op.image];
+				if (image) page.drawImage(image, { x: op.x, y: op.y, width: op.width, height: op.height });
 			} else {
 				page.drawLine({
 					start: { x: op.x1, y: op.y1 },
@@ -140,9 +150,53 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
 	return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** Bytes kept for the text, fonts and chart when choosing images; the rest of `maxBytes` may go to images. */
+const TEXT_RESERVE = 350_000;
+
+/** What an image adds to the file, estimated: JPEG bytes are embedded as they are, PNG pixels are re-compressed. */
+function estimateBytes(image: ArtifactImage): number {
+	return image.format === "jpeg" ? image.bytes.byteLength + 600 : Math.ceil(image.bytes.byteLength * 1.1) + 1_200;
+}
+
+/** The images to try first: in order (most recent first), each only if it still fits the image budget. */
+function chooseImages(images: readonly ArtifactImage[], budget: number, notes: Map<string, string>): ArtifactImage[] {
+	const chosen: ArtifactImage[] = [];
+	let left = budget;
+	for (const image of images) {
+		if (chosen.length >= MAX_IMAGES) break;
+		const cost = estimateBytes(image);
+		if (cost <= left) {
+			chosen.push(image);
+			left -= cost;
+		} else {
+			notes.set(image.artifactId, "Left out to keep the document within its size limit");
+		}
+	}
+	return chosen;
+}
+
+const MAX_IMAGES = 6;
+
+/** Embeds the images into a fresh document; an image pdf-lib cannot decode is noted and left out. */
+async function embedImages(ctx: Context, images: readonly ArtifactImage[], notes: Map<string, string>) {
+	const usable: ArtifactImage[] = [];
+	for (const image of images) {
+		try {
+			const embedded =
+				image.format === "png" ? await ctx.doc.embedPng(image.bytes) : await ctx.doc.embedJpg(image.bytes);
+			ctx.images.push(embedded);
+			usable.push(image);
+		} catch {
+			notes.set(image.artifactId, "Image could not be decoded");
+		}
+	}
+	return usable;
+}
+
 /**
  * Renders the case within `maxPages` and `maxBytes`: lists are cut first, then the fact index, the supporting
- * records and the recent activity are left out (the cover says so). Throws `PdfBudgetError` when even the
+ * records and the recent activity are left out (the cover says so). Images are chosen to fit the byte budget;
+ * when the file is still too large, the largest image is left out first. Throws `PdfBudgetError` when even the
  * leanest document does not fit, `PdfFontError` when the fonts cannot be read.
  */
 export async function renderEvidencePdf(
@@ -155,15 +209,34 @@ export async function renderEvidencePdf(
 	if (!Number.isInteger(maxPages) || maxPages < 1) throw new PdfBudgetError(`maxPages must be a positive integer`);
 	if (!Number.isFinite(maxBytes) || maxBytes < 1) throw new PdfBudgetError(`maxBytes must be a positive number`);
 
-	let ctx: Context | null = null;
+	const notes = new Map<string, string>();
+	for (const u of options.images?.unavailable ?? []) notes.set(u.artifactId, `Unavailable: ${u.reason}`);
+	let images = chooseImages(options.images?.images ?? [], Math.max(0, maxBytes - TEXT_RESERVE), notes);
+
 	let smallestBytes: number | null = null;
 	let pagesNeeded = false;
-	for (const limits of LADDER) {
+	let ctx: Context | null = null;
+	for (let rung = 0; rung < LADDER.length; ) {
+		const limits = LADDER[rung]!;
 		ctx ??= await createContext(evidenceCase, options.fonts);
+		const shown = images.slice(0, limits.thumbnails);
 		const writer = new Writer(ctx.shaper, maxPages);
-		writeEvidence(writer, evidenceCase, narrative, limits, { maxPages });
+		writeEvidence(writer, evidenceCase, narrative, limits, {
+			maxPages,
+			images: shown,
+			imageNotes: notes,
+			messages: options.messages ?? [],
+		});
 		if (writer.overflow) {
 			pagesNeeded = true;
+			rung++;
+			continue;
+		}
+		const usable = await embedImages(ctx, shown, notes);
+		if (usable.length < shown.length) {
+			// An image could not be decoded: lay the same rung out again without it, in a fresh document.
+			images = images.filter((i) => usable.includes(i) || !shown.includes(i));
+			ctx = null;
 			continue;
 		}
 		const footer = ctx.shaper.clean(`${evidenceCase.merchantName} · Evidence for dispute ${evidenceCase.dispute.id}`);
@@ -174,6 +247,14 @@ export async function renderEvidencePdf(
 		}
 		smallestBytes = bytes.length;
 		ctx = null; // drawn into: start the next, leaner attempt from a fresh document
+		if (shown.length > 0) {
+			// Too large with images: leave the largest out and try the same rung again.
+			const largest = shown.reduce((a, b) => (b.bytes.byteLength > a.bytes.byteLength ? b : a));
+			notes.set(largest.artifactId, "Left out to keep the document within its size limit");
+			images = images.filter((i) => i !== largest);
+			continue;
+		}
+		rung++;
 	}
 	if (smallestBytes !== null) {
 		throw new PdfBudgetError(

@@ -3,7 +3,9 @@
  * written only when it has data, and every list is bounded by `Limits`, so the document stays within its page
  * budget whatever the volume of activity; a cut list says how much it left out.
  */
-import type { AccessPoint, EvidenceCase, Fact, Narrative } from "../evidence/types";
+import type { ArtifactImage } from "../evidence/artifact-images";
+import type { SupportMessage } from "../evidence/support-messages";
+import type { AccessPoint, ArtifactSummary, EvidenceCase, Fact, Narrative } from "../evidence/types";
 import type { Limits } from "./budget";
 import { omissions } from "./budget";
 import { CHART_HEIGHT, drawWeeklyChart, weeklySeries } from "./chart";
@@ -36,6 +38,12 @@ const SMALL_CAPS = 8.5;
 
 export interface WriteContext {
 	maxPages: number;
+	/** Thumbnails that may be shown, in order; an image op refers to one by its index here. */
+	images?: readonly ArtifactImage[];
+	/** Why an artifact's image is not shown, by artifact id. */
+	imageNotes?: ReadonlyMap<string, string>;
+	/** The latest support messages, newest first. */
+	messages?: readonly SupportMessage[];
 }
 
 export function writeEvidence(w: Writer, c: EvidenceCase, n: Narrative, limits: Limits, ctx: WriteContext): void {
@@ -46,8 +54,10 @@ export function writeEvidence(w: Writer, c: EvidenceCase, n: Narrative, limits: 
 	transaction(w, c, clip);
 	usage(w, c, limits);
 	access(w, c, n, limits);
+	thingsMade(w, c, limits, ctx, clip);
+	policies(w, c, n, limits, clip);
 	priorPayments(w, c);
-	records(w, c, limits);
+	communications(w, c, limits, ctx);
 	factIndex(w, c, n, limits);
 }
 
@@ -88,7 +98,7 @@ function cover(
 		w.subheading("Summary");
 		w.callout(truncateText(w.shaper.clean(n.summary, true), limits.summaryChars));
 	}
-	const left = omissions(c, limits);
+	const left = omissions(c, limits, ctx.images?.length ?? 0);
 	if (left.length > 0) {
 		w.space(6);
 		w.note(
@@ -137,10 +147,6 @@ function identity(w: Writer, c: EvidenceCase, clip: (v: unknown) => string): voi
 			"Email verified",
 			present(acct.emailVerifiedAt) ? `Yes, ${formatDateTime(acct.emailVerifiedAt)}` : "Not verified",
 		]);
-		if (present(acct.termsAcceptedAt) || present(acct.termsVersion)) {
-			const at = present(acct.termsAcceptedAt) ? formatDateTime(acct.termsAcceptedAt) : "time not recorded";
-			rows.push(["Terms accepted", `${at}${present(acct.termsVersion) ? `, version ${acct.termsVersion}` : ""}`]);
-		}
 		rows.push(["Matched to the payment by", formatMatch(acct.matchedBy)]);
 		w.keyValues(rows.map(([k, v]) => [k, clip(v)] as const));
 	}
@@ -339,10 +345,8 @@ function priorPayments(w: Writer, c: EvidenceCase): void {
 	const p = c.priorPayments;
 	if (!p || !(p.count > 0)) return;
 	w.heading("Prior payments");
-	w.paragraph("Earlier payments by the same customer, before the disputed charge.", { color: COLORS.muted });
-	w.space(4);
 	const rows: Row[] = [
-		["Payments", formatCount(p.count)],
+		["Payments before the disputed charge", formatCount(p.count)],
 		["Total paid", formatMoney(p.total, p.currency)],
 		["Disputed", formatCount(p.disputed)],
 		["Refunded", formatCount(p.refunded)],
@@ -352,20 +356,152 @@ function priorPayments(w: Writer, c: EvidenceCase): void {
 	w.keyValues(rows, 190);
 }
 
-function records(w: Writer, c: EvidenceCase, limits: Limits): void {
-	if (limits.artifacts === 0 || c.artifacts.length === 0) return;
-	w.heading("Supporting records");
-	const shown = c.artifacts.slice(0, limits.artifacts);
-	w.table(
+const THUMB_COLUMNS = 3;
+const THUMB_GAP = 14;
+const THUMB_HEIGHT = 118;
+
+function artifactTitle(a: ArtifactSummary): string {
+	return present(a.title) ? a.title : a.id;
+}
+
+function thingsMade(w: Writer, c: EvidenceCase, limits: Limits, ctx: WriteContext, clip: (v: unknown) => string): void {
+	const images = (ctx.images ?? []).slice(0, limits.thumbnails);
+	const countFact = factById(c, "artifacts.count")?.value;
+	const total = Math.max(c.artifacts.length, typeof countFact === "number" ? countFact : 0);
+	if (total === 0 && images.length === 0) return;
+	w.heading("Things the customer made");
+	const rows: Row[] = [["Things made with the product", formatCount(total)]];
+	const latest = c.artifacts.find((a) => present(a.createdAt))?.createdAt;
+	if (latest) rows.push(["Latest made", formatDateTime(latest)]);
+	if (images.length > 0) rows.push(["Shown below", `the latest ${formatCount(images.length)} images`]);
+	w.keyValues(rows, 190);
+	w.space(6);
+	const byId = new Map(c.artifacts.map((a) => [a.id, a]));
+	const cellWidth = (w.width - (THUMB_COLUMNS - 1) * THUMB_GAP) / THUMB_COLUMNS;
+	const captionHeight = w.lineHeight(SMALL) * 2 + 4;
+	for (let row = 0; row * THUMB_COLUMNS < images.length; row++) {
+		w.ensure(THUMB_HEIGHT + captionHeight + 8);
+		const top = w.y;
+		images.slice(row * THUMB_COLUMNS, (row + 1) * THUMB_COLUMNS).forEach((img, col) => {
+			const index = row * THUMB_COLUMNS + col;
+			const x = w.left + col * (cellWidth + THUMB_GAP);
+			const scale = Math.min(cellWidth / img.width, THUMB_HEIGHT / img.height, 1e6);
+			const width = Math.max(1, img.width * scale);
+			const height = Math.max(1, img.height * scale);
+			w.push({ kind: "rect", x, y: top - THUMB_HEIGHT, width: cellWidth, height: THUMB_HEIGHT, fill: COLORS.fill });
+			w.push({
+				kind: "image",
+				image: index,
+				x: x + (cellWidth - width) / 2,
+				y: top - THUMB_HEIGHT + (THUMB_HEIGHT - height) / 2,
+				width,
+				height,
+			});
+			const a = byId.get(img.artifactId);
+			const title = w.shaper.fit(w.shaper.clean(a ? artifactTitle(a) : img.artifactId), "bold", SMALL, cellWidth);
+			const when = w.shaper.fit(
+				`${a?.createdAt ? formatShortDateTime(a.createdAt) : "time not recorded"} UTC · ${img.width}×${img.height}`,
+				"regular",
+				SMALL - 0.5,
+				cellWidth,
+			);
+			w.drawLine(title, x, { font: "bold", size: SMALL, color: COLORS.text }, top - THUMB_HEIGHT - 3);
+			w.drawLine(
+				when,
+				x,
+				{ font: "regular", size: SMALL - 0.5, color: COLORS.muted },
+				top - THUMB_HEIGHT - 3 - w.lineHeight(SMALL),
+			);
+		});
+		w.y = top - THUMB_HEIGHT - captionHeight - 8;
+	}
+	const shownIds = new Set(images.map((i) => i.artifactId));
+	const notes = ctx.imageNotes ?? new Map<string, string>();
+	if (limits.artifacts > 0 && c.artifacts.length > 0) {
+		const shown = c.artifacts.slice(0, limits.artifacts);
+		w.table(
+			[
+				{ header: "Thing made", width: 34, wrap: true },
+				{ header: "Type", width: 14 },
+				{ header: "Created (UTC)", width: 19 },
+				{ header: "Image", width: 33, wrap: true },
+			],
+			shown.map((a) => [
+				clip(artifactTitle(a)),
+				a.contentType,
+				formatShortDateTime(a.createdAt),
+				shownIds.has(a.id) ? "Shown above" : (notes.get(a.id) ?? "Not shown"),
+			]),
+		);
+		moreLine(w, shown.length, total, "things made");
+	} else {
+		const missing = c.artifacts.filter((a) => notes.has(a.id) && !shownIds.has(a.id)).length;
+		if (missing > 0) w.note(`${formatCount(missing)} images could not be shown.`);
+	}
+}
+
+function policies(w: Writer, c: EvidenceCase, n: Narrative, limits: Limits, clip: (v: unknown) => string): void {
+	const acct = c.account;
+	const accepted = present(acct?.termsAcceptedAt) || present(acct?.termsVersion);
+	const texts = (
 		[
-			{ header: "Record", width: 40, wrap: true },
-			{ header: "Type", width: 18 },
-			{ header: "Created (UTC)", width: 20 },
-			{ header: "Id", width: 22 },
-		],
-		shown.map((a) => [a.title ?? a.location, a.contentType, formatShortDateTime(a.createdAt), a.id]),
-	);
-	moreLine(w, shown.length, c.artifacts.length, "records");
+			["Cancellation policy", n.fields?.cancellation_policy_disclosure],
+			["Refund policy", n.fields?.refund_policy_disclosure],
+		] as const
+	).filter(([, text]) => present(text?.trim()));
+	if (!accepted && texts.length === 0) return;
+	w.heading("Policies and their acceptance");
+	if (acct && accepted) {
+		const rows: Row[] = [];
+		const when = present(acct.termsAcceptedAt) ? formatDateTime(acct.termsAcceptedAt) : "time not recorded";
+		rows.push(["Terms accepted", `${when}${present(acct.termsVersion) ? `, version ${acct.termsVersion}` : ""}`]);
+		const at = parseIso(acct.termsAcceptedAt);
+		const charge = parseIso(c.charge.createdAt);
+		if (at !== null && charge !== null) rows.push(["Accepted before the disputed charge", yesNo(at <= charge)]);
+		if (present(acct.signupIp)) rows.push(["Accepted from (signup IP address)", acct.signupIp]);
+		w.keyValues(
+			rows.map(([k, v]) => [k, clip(v)] as const),
+			190,
+		);
+	}
+	for (const [label, text] of texts) {
+		w.subheading(label);
+		w.paragraph(truncateText(w.shaper.clean(text, true), limits.valueChars * 3));
+	}
+}
+
+function parseIso(iso: string | null | undefined): number | null {
+	if (!present(iso)) return null;
+	const t = Date.parse(iso);
+	return Number.isNaN(t) ? null : t;
+}
+
+function communications(w: Writer, c: EvidenceCase, limits: Limits, ctx: WriteContext): void {
+	const kind = c.usage?.byKind.find((k) => k.kind.toLowerCase() === "support_message");
+	const messages = ctx.messages ?? [];
+	if (!kind && messages.length === 0) return;
+	w.heading("Communications");
+	const rows: Row[] = [];
+	if (kind) {
+		rows.push(["Messages to support", formatCount(kind.count)]);
+		rows.push(["First message", formatDateTime(kind.firstAt)]);
+		rows.push(["Latest message", formatDateTime(kind.lastAt)]);
+		rows.push(["Messages after the disputed charge", formatCount(kind.afterCharge)]);
+	} else {
+		rows.push(["Latest message", formatDateTime(messages[0]?.occurredAt)]);
+	}
+	w.keyValues(rows, 190);
+	const shown = messages.slice(0, limits.messages).filter((m) => present(m.text?.trim()));
+	if (shown.length === 0) return;
+	w.subheading("Latest messages, quoted as the customer wrote them");
+	for (const m of shown) {
+		const head = `${formatDateTime(m.occurredAt)}${present(m.channel) ? ` · ${humanize(m.channel)}` : ""}`;
+		w.paragraph(head, { size: SMALL, color: COLORS.muted });
+		const text = truncateText(w.shaper.clean(m.text, true), Math.min(limits.valueChars * 2, 600));
+		w.paragraph(`“${text}”`, { indent: 12 });
+		w.space(4);
+	}
+	moreLine(w, shown.length, kind?.count ?? messages.length, "messages");
 }
 
 /** Facts the narrative cites come first, in citation order, then the others. */
