@@ -1,43 +1,13 @@
 import { Hono } from "hono";
-import { createMiddleware } from "hono/factory";
 import { z } from "zod";
-import { dashboardConfigSchema, parseConfig } from "../../lib/config";
 import { approveDispute, retryDispute } from "../../lib/dashboard/actions";
 import { disputeDetail, listDisputes } from "../../lib/dashboard/queries";
-import { openDb } from "../../lib/db/client";
 import { PermanentError } from "../../lib/errors";
 import { type AppEnv, notFound, onError } from "../../lib/http/app";
-import { bearerToken, timingSafeEqualText } from "../../lib/http/auth";
 import type { AssembleMessage, SubmitMessage } from "../../lib/messages";
 import { STAGES } from "../../schema";
-
-/** Bearer auth for the operator API: 503 when no token is configured (never open), 401 otherwise. */
-const requireOperator = createMiddleware<AppEnv>(async (c, next) => {
-	const configured = c.env.DASHBOARD_TOKEN;
-	if (!configured) {
-		return c.json({ error: { code: "dashboard_disabled", message: "DASHBOARD_TOKEN is not configured" } }, 503);
-	}
-	const presented = bearerToken(c.req.header("authorization"));
-	if (!presented || !(await timingSafeEqualText(presented, configured))) {
-		return c.json({ error: { code: "unauthorized", message: "a valid bearer token is required" } }, 401, {
-			"WWW-Authenticate": 'Bearer realm="rebuttal"',
-		});
-	}
-	await next();
-});
-
-/** Validated configuration and one database pool per request, closed after the response. */
-const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
-	const config = parseConfig(dashboardConfigSchema, c.env);
-	const { db, close } = openDb(config.DATABASE_URL, config.DATABASE_WS_PROXY);
-	c.set("config", config);
-	c.set("db", db);
-	try {
-		await next();
-	} finally {
-		c.executionCtx.waitUntil(close().catch(() => {}));
-	}
-});
+import { requireOperator, withDatabase } from "./middleware";
+import { dashboardPages } from "./pages";
 
 const disputeId = z.string().regex(/^(du|dp)_\w{1,100}$/, "not a dispute id");
 const listQuery = z.object({
@@ -72,11 +42,14 @@ function queues(env: Env) {
 	};
 }
 
-/** The operator JSON API. The HTML dashboard will sit beside it under the same session rules. */
-export const dashboardApp = new Hono<AppEnv>().basePath("/api");
+/**
+ * The operator JSON API under /api: the bearer token, or a dashboard session plus its CSRF token for
+ * state-changing calls (see middleware.ts).
+ */
+export const operatorApi = new Hono<AppEnv>();
 
-dashboardApp
-	.use("*", requireOperator, withDatabase)
+operatorApi
+	.use("*", requireOperator("api"), withDatabase)
 	.get("/disputes", async (c) => {
 		const query = parse(listQuery, c.req.query());
 		const [updatedAt, id] = query.cursor?.split("|") ?? [];
@@ -97,6 +70,11 @@ dashboardApp
 		const result = await approveDispute({ db: c.var.db, ...queues(c.env) }, id, "api");
 		return c.json(result, result.queued ? 202 : 200);
 	});
+
+operatorApi.onError(onError);
+
+/** The operator API and the HTML dashboard, under the same access rules. */
+export const dashboardApp = new Hono<AppEnv>().route("/api", operatorApi).route("/dashboard", dashboardPages);
 
 dashboardApp.onError(onError);
 dashboardApp.notFound(notFound);

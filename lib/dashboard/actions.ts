@@ -1,11 +1,19 @@
 import type Stripe from "stripe";
+import type { Stage } from "../../schema";
 import type { Db } from "../db/client";
-import { ConflictError, NotFoundError } from "../errors";
+import { ConflictError, NotFoundError, PermanentError } from "../errors";
 import { backfillOpenDisputes } from "../lifecycle/backfill";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
 import { getDispute, getEvidence, recordAttempt, transition } from "../pipeline/store";
+import { failedDisputeIds } from "./queries";
 
-interface ActionDeps {
+export class BadInput extends PermanentError {
+	constructor(message: string) {
+		super("bad_request", message, { status: 400 });
+	}
+}
+
+export interface ActionDeps {
 	db: Db;
 	assembleQueue: QueueSender<AssembleMessage>;
 	submitQueue: QueueSender<SubmitMessage>;
@@ -58,6 +66,52 @@ export async function approveDispute(deps: ActionDeps, disputeId: string, actor:
 	await deps.submitQueue.send({ disputeId, stripeAccount: row.stripeAccount, approvedBy: actor });
 	await recordAttempt(deps.db, { disputeId, stage: "approve", outcome: "ok", actor });
 	return { id: disputeId, stage: row.stage, queued: "submit" as const };
+}
+
+/** Stages an operator may skip (accept) a dispute from: never once evidence went out or the dispute ended. */
+export const SKIPPABLE_BY_OPERATOR: Stage[] = ["received", "assembling", "staged", "awaiting_review", "failed"];
+
+/**
+ * Skips (accepts) a dispute: rebuttal will not answer it. Idempotent: skipping a skipped dispute changes nothing.
+ * Refused once evidence is being submitted or the dispute is decided.
+ */
+export async function skipDispute(deps: Pick<ActionDeps, "db">, disputeId: string, reason: string, actor: string) {
+	const text = reason.trim();
+	if (text.length < 3 || text.length > 500) throw new BadInput("a reason of 3 to 500 characters is required");
+	const row = await getDispute(deps.db, disputeId);
+	if (!row) throw new NotFoundError(`no dispute ${disputeId}`);
+	if (row.stage === "skipped") return { id: disputeId, stage: row.stage, changed: false };
+	const stageReason = `skipped by ${actor}: ${text}`;
+	if (!(await transition(deps.db, disputeId, SKIPPABLE_BY_OPERATOR, "skipped", { stageReason }))) {
+		const now = await getDispute(deps.db, disputeId);
+		if (now?.stage === "skipped") return { id: disputeId, stage: now.stage, changed: false };
+		throw new ConflictError(`dispute ${disputeId} is ${now?.stage ?? row.stage} and can no longer be skipped`);
+	}
+	await recordAttempt(deps.db, { disputeId, stage: "skip", outcome: "skipped", actor, detail: { reason: text } });
+	return { id: disputeId, stage: "skipped" as const, changed: true };
+}
+
+/** At most this many failed disputes are retried by one "retry all". */
+export const RETRY_ALL_LIMIT = 50;
+
+/**
+ * Retries every failed dispute, oldest failure first, at most `limit` of them. Each retry is the idempotent
+ * single retry: a dispute another operator retried meanwhile is counted as skipped, not queued twice.
+ */
+export async function retryAllFailed(deps: ActionDeps, actor: string, limit = RETRY_ALL_LIMIT) {
+	const ids = await failedDisputeIds(deps.db, Math.min(limit, RETRY_ALL_LIMIT));
+	const retried: string[] = [];
+	const skipped: { id: string; reason: string }[] = [];
+	for (const id of ids) {
+		try {
+			await retryDispute(deps, id, actor);
+			retried.push(id);
+		} catch (error) {
+			if (!(error instanceof ConflictError || error instanceof NotFoundError)) throw error;
+			skipped.push({ id, reason: error.message });
+		}
+	}
+	return { retried, skipped, more: ids.length === Math.min(limit, RETRY_ALL_LIMIT) };
 }
 
 /**

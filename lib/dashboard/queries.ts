@@ -1,5 +1,5 @@
-import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
-import { disputes, type Stage } from "../../schema";
+import { and, desc, eq, gte, inArray, isNotNull, lt, notInArray, or, type SQL, sql } from "drizzle-orm";
+import { charges, disputes, evidence, type Stage } from "../../schema";
 import type { Db } from "../db/client";
 import { NotFoundError } from "../errors";
 import { getEvidence, listAttempts, NO_ACCOUNT_MATCH } from "../pipeline/store";
@@ -8,6 +8,10 @@ export interface DisputeListQuery {
 	stage?: Stage;
 	/** Only disputes of this Stripe Connect account (`acct_…`). */
 	account?: string;
+	/** Stripe's dispute reason, e.g. `fraudulent`. */
+	reason?: string;
+	/** Deadline filter: overdue, or due within the next N hours (open disputes only). */
+	due?: "overdue" | "48h" | "7d";
 	limit: number;
 	/** The `updatedAt|id` of the last row of the previous page. */
 	cursor?: { updatedAt: Date; id: string };
@@ -18,6 +22,15 @@ export async function listDisputes(db: Db, query: DisputeListQuery) {
 	const filters: SQL[] = [];
 	if (query.stage) filters.push(eq(disputes.stage, query.stage));
 	if (query.account) filters.push(eq(disputes.stripeAccount, query.account));
+	if (query.reason) filters.push(eq(disputes.reason, query.reason));
+	if (query.due) {
+		filters.push(isNotNull(disputes.dueBy), inArray(disputes.stage, OPEN_STAGES));
+		if (query.due === "overdue") filters.push(lt(disputes.dueBy, sql`now()`));
+		else {
+			const hours = query.due === "48h" ? 48 : 168;
+			filters.push(gte(disputes.dueBy, sql`now()`), lt(disputes.dueBy, sql`now() + make_interval(hours => ${hours})`));
+		}
+	}
 	if (query.cursor) {
 		const { updatedAt, id } = query.cursor;
 		filters.push(or(lt(disputes.updatedAt, updatedAt), and(eq(disputes.updatedAt, updatedAt), lt(disputes.id, id)))!);
@@ -71,7 +84,7 @@ export async function disputeDetail(db: Db, disputeId: string) {
 	};
 }
 
-function presentDispute(row: typeof disputes.$inferSelect) {
+export function presentDispute(row: typeof disputes.$inferSelect) {
 	return {
 		id: row.id,
 		stage: row.stage,
@@ -96,4 +109,184 @@ function presentDispute(row: typeof disputes.$inferSelect) {
 		createdAt: row.createdAt.toISOString(),
 		updatedAt: row.updatedAt.toISOString(),
 	};
+}
+
+/** Stages in which a dispute still needs something from rebuttal or the operator. */
+export const OPEN_STAGES: Stage[] = ["received", "assembling", "staged", "awaiting_review", "submitting", "failed"];
+/** Stages in which work is in flight: pages refresh themselves while any dispute is in one. */
+export const IN_FLIGHT_STAGES: Stage[] = ["received", "assembling", "staged", "submitting"];
+
+const count = sql<number>`count(*)::int`;
+const money = (column: SQL | typeof disputes.amount) =>
+	sql<number>`coalesce(sum(${column}), 0)::bigint`.mapWith(Number);
+
+/** The overview: every figure is an aggregate computed by Postgres. */
+export async function overview(db: Db) {
+	const [byStage, atStake, dueSoon, [outcomes], inFlight] = await Promise.all([
+		db
+			.select({ stage: disputes.stage, count, amount: money(disputes.amount) })
+			.from(disputes)
+			.groupBy(disputes.stage),
+		db
+			.select({ currency: disputes.currency, count, amount: money(disputes.amount) })
+			.from(disputes)
+			.where(inArray(disputes.stage, OPEN_STAGES))
+			.groupBy(disputes.currency)
+			.orderBy(desc(sql`sum(${disputes.amount})`)),
+		db
+			.select()
+			.from(disputes)
+			.where(
+				and(
+					inArray(disputes.stage, OPEN_STAGES),
+					gte(disputes.dueBy, sql`now()`),
+					lt(disputes.dueBy, sql`now() + interval '48 hours'`),
+				),
+			)
+			.orderBy(disputes.dueBy)
+			.limit(20),
+		db
+			.select({
+				won: sql<number>`count(*) filter (where ${disputes.stage} = 'won')::int`,
+				lost: sql<number>`count(*) filter (where ${disputes.stage} = 'lost')::int`,
+				failed: sql<number>`count(*) filter (where ${disputes.stage} = 'failed')::int`,
+				awaitingReview: sql<number>`count(*) filter (where ${disputes.stage} = 'awaiting_review')::int`,
+			})
+			.from(disputes),
+		inFlightCount(db),
+	]);
+	const stages = Object.fromEntries(byStage.map((r) => [r.stage, { count: r.count, amount: r.amount }]));
+	return {
+		stages: stages as Partial<Record<Stage, { count: number; amount: number }>>,
+		atStake: atStake.filter((r) => r.currency !== ""),
+		dueSoon: dueSoon.map(presentDispute),
+		outcomes: outcomes ?? { won: 0, lost: 0, failed: 0, awaitingReview: 0 },
+		inFlight,
+	};
+}
+
+/** How many disputes are being worked on right now. */
+export async function inFlightCount(db: Db): Promise<number> {
+	const [row] = await db.select({ count }).from(disputes).where(inArray(disputes.stage, IN_FLIGHT_STAGES));
+	return row?.count ?? 0;
+}
+
+/** The reasons seen so far, for the list's filter. */
+export async function knownReasons(db: Db): Promise<string[]> {
+	const rows = await db.selectDistinct({ reason: disputes.reason }).from(disputes).orderBy(disputes.reason).limit(50);
+	return rows.map((r) => r.reason);
+}
+
+/** The dead-letter view: failed disputes with the error that stopped them, most recent first. */
+export async function failedDisputes(db: Db, query: { limit: number; cursor?: { updatedAt: Date; id: string } }) {
+	return listDisputes(db, { stage: "failed", limit: query.limit, cursor: query.cursor });
+}
+
+/** Ids of failed disputes, oldest failure first, at most `limit`: the batch a "retry all" works through. */
+export async function failedDisputeIds(db: Db, limit: number): Promise<string[]> {
+	const rows = await db
+		.select({ id: disputes.id })
+		.from(disputes)
+		.where(eq(disputes.stage, "failed"))
+		.orderBy(disputes.updatedAt, disputes.id)
+		.limit(limit);
+	return rows.map((r) => r.id);
+}
+
+export interface OutcomeRow {
+	won: number;
+	lost: number;
+	/** Amount won back, in the smallest currency unit. */
+	recovered: number;
+	/** Amount of every decided dispute. */
+	decided: number;
+}
+
+const outcomeColumns = {
+	won: sql<number>`count(*) filter (where ${disputes.stage} = 'won')::int`,
+	lost: sql<number>`count(*) filter (where ${disputes.stage} = 'lost')::int`,
+	recovered: sql<number>`coalesce(sum(${disputes.amount}) filter (where ${disputes.stage} = 'won'), 0)::bigint`.mapWith(
+		Number,
+	),
+	decided: money(disputes.amount),
+};
+
+/**
+ * Win rate and amount recovered among decided disputes (won or lost): overall and per reason per currency, and
+ * per month of closing over the last `months` months.
+ */
+export async function outcomeStats(db: Db, months = 12) {
+	const decided = inArray(disputes.stage, ["won", "lost"]);
+	const month = sql<string>`to_char(date_trunc('month', coalesce(${disputes.closedAt}, ${disputes.updatedAt})), 'YYYY-MM')`;
+	const [overall, perReason, perMonth] = await Promise.all([
+		db
+			.select({ currency: disputes.currency, ...outcomeColumns })
+			.from(disputes)
+			.where(decided)
+			.groupBy(disputes.currency),
+		db
+			.select({ reason: disputes.reason, currency: disputes.currency, ...outcomeColumns })
+			.from(disputes)
+			.where(decided)
+			.groupBy(disputes.reason, disputes.currency)
+			.orderBy(desc(count), disputes.reason)
+			.limit(50),
+		db
+			.select({ month, currency: disputes.currency, ...outcomeColumns })
+			.from(disputes)
+			.where(
+				and(
+					decided,
+					gte(
+						sql`coalesce(${disputes.closedAt}, ${disputes.updatedAt})`,
+						sql`date_trunc('month', now()) - make_interval(months => ${months - 1})`,
+					),
+				),
+			)
+			.groupBy(month, disputes.currency)
+			.orderBy(month),
+	]);
+	return { overall, perReason, perMonth };
+}
+
+/** The card networks' monitoring thresholds the dispute ratio is compared with. */
+export const RATIO_THRESHOLDS = [
+	{ id: "visa-early-warning", label: "Visa early warning", ratio: 0.009 },
+	{ id: "visa", label: "Visa monitoring (VDMP)", ratio: 0.01 },
+	{ id: "mastercard", label: "Mastercard excessive chargeback (ECM)", ratio: 0.015 },
+] as const;
+
+/**
+ * Disputes created over charges recorded (from `charge.succeeded`) in the last `days` days. The ratio is null
+ * when no charge was recorded: rebuttal cannot know the denominator without those events.
+ */
+export async function disputeRatio(db: Db, days = 30) {
+	const since = sql`now() - make_interval(days => ${days})`;
+	const [[d], [c]] = await Promise.all([
+		db
+			.select({ count })
+			.from(disputes)
+			.where(and(gte(disputes.createdAt, since), notInArray(disputes.reason, ["unknown"]))),
+		db.select({ count }).from(charges).where(gte(charges.createdAt, since)),
+	]);
+	const disputesCount = d?.count ?? 0;
+	const chargesCount = c?.count ?? 0;
+	return {
+		days,
+		disputes: disputesCount,
+		charges: chargesCount,
+		ratio: chargesCount > 0 ? disputesCount / chargesCount : null,
+		thresholds: RATIO_THRESHOLDS,
+	};
+}
+
+/** The facts behind a dispute's staged evidence (at most `limit`), for the dispute page. */
+export async function disputeFacts(db: Db, disputeId: string, limit = 300) {
+	const [row] = await db.select({ facts: evidence.facts }).from(evidence).where(eq(evidence.disputeId, disputeId));
+	const facts = Array.isArray(row?.facts) ? (row.facts as Record<string, unknown>[]) : [];
+	return facts.slice(0, limit).map((f) => ({
+		id: String(f.id ?? ""),
+		label: String(f.label ?? ""),
+		display: String(f.display ?? f.value ?? ""),
+	}));
 }

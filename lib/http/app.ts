@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { DashboardConfig } from "../config";
 import type { Db } from "../db/client";
 import { ConfigError, describeError, RebuttalError } from "../errors";
+import type { Session } from "./session";
 
 /** The one Hono app type every function shares. */
 export interface AppEnv {
@@ -10,6 +11,11 @@ export interface AppEnv {
 	Variables: {
 		config: DashboardConfig;
 		db: Db;
+		/** How the operator proved who they are: the bearer token (API clients) or a session cookie (browser). */
+		auth: "bearer" | "session";
+		/** The browser session and its CSRF token, when `auth` is "session". */
+		session: Session | undefined;
+		csrf: string | undefined;
 	};
 }
 
