@@ -46,6 +46,17 @@ export default defineConfig({
 					fileParallelism: false,
 				},
 			},
+			{
+				// The dashboard in Debian's Chromium (playwright-core, no browser download) against the whole local stack.
+				test: {
+					name: "browser",
+					include: ["tests/browser/**/*.test.ts"],
+					environment: "node",
+					testTimeout: 180_000,
+					hookTimeout: 240_000,
+					fileParallelism: false,
+				},
+			},
 		],
 	},
 });
