@@ -21,4 +21,28 @@ export interface CaseExtras {
 	purchaseIp?: PurchaseIp | null;
 	/** Number of artifacts on the account (the case lists only a bounded few). */
 	artifactCount?: number;
+	/** Logins and activity around the charge and after the service period began. */
+	chargeWindow?: ChargeWindow | null;
+}
+
+/**
+ * Activity around the charge: logins in the days either side of it, activity on the day of the charge, and
+ * activity after the service period began (the charge time unless the charge names its period's start).
+ */
+export interface ChargeWindow {
+	/** Days either side of the charge that the login counts cover. */
+	windowDays: number;
+	loginsBefore: number;
+	loginsAfter: number;
+	lastLoginBeforeAt: string | null;
+	firstLoginAfterAt: string | null;
+	/** Events of any kind within 24 hours either side of the charge. */
+	eventsAroundCharge: number;
+	servicePeriodStart: string;
+	servicePeriodSource: "charge" | "charge_metadata";
+	afterServiceStart: number;
+	/** Distinct devices the account used before the charge, and whether the purchase device was one of them. */
+	devicesBeforeCharge: number;
+	purchaseDevice: string | null;
+	purchaseDeviceSeenBefore: boolean | null;
 }

@@ -8,12 +8,13 @@ import {
 	collectPriorPayments,
 	customerIdOf,
 	purchaseIpFromStripe,
+	servicePeriodStartOf,
 	summariseCharge,
 	summariseCustomer,
 	summariseDispute,
 } from "./stripe-facts";
 import type { EvidenceCase } from "./types";
-import { checkPurchaseIp, summariseUsage } from "./usage";
+import { checkPurchaseIp, summariseChargeWindow, summariseUsage } from "./usage";
 
 export interface CollectDeps {
 	db: Db;
@@ -46,13 +47,16 @@ export async function collectEvidenceCase(
 	const account = match ? summariseAccount(match.row, match.matchedBy) : null;
 
 	const customerSummary = summariseCustomer(customer, charge);
-	const [usageResult, ipResult, artifactResult, priorPayments] = await Promise.all([
+	const [usageResult, ipResult, artifactResult, priorPayments, windowResult] = await Promise.all([
 		account ? summariseUsage(db, account.id, chargeAt) : Promise.resolve({ usage: null, rowsFetched: 0 }),
 		checkPurchaseIp(db, account?.id ?? null, chargeAt, purchaseIpFromStripe(charge)),
 		account ? listArtifacts(db, account.id) : Promise.resolve({ artifacts: [], count: 0, rowsFetched: 0 }),
 		collectPriorPayments(stripe, customerIdOf(charge, customer), charge, deps.requestOptions),
+		account
+			? summariseChargeWindow(db, account.id, chargeAt, servicePeriodStartOf(charge))
+			: Promise.resolve({ window: null, rowsFetched: 0 }),
 	]);
-	rowsFetched += usageResult.rowsFetched + ipResult.rowsFetched + artifactResult.rowsFetched;
+	rowsFetched += usageResult.rowsFetched + ipResult.rowsFetched + artifactResult.rowsFetched + windowResult.rowsFetched;
 
 	const parts: CaseParts = {
 		merchantName: deps.merchantName,
@@ -65,6 +69,7 @@ export async function collectEvidenceCase(
 		artifacts: artifactResult.artifacts,
 		purchaseIp: ipResult.purchaseIp,
 		artifactCount: artifactResult.count,
+		chargeWindow: usageResult.usage ? windowResult.window : null,
 	};
 	return { evidenceCase: { ...parts, facts: buildFacts(parts) }, rowsFetched };
 }

@@ -249,6 +249,89 @@ export function buildFacts(parts: CaseParts): Fact[] {
 		}
 	}
 
+	// Logins and activity around the charge, and after the service period began.
+	const win = parts.chargeWindow;
+	if (a && win) {
+		count("login.window_days", "Days either side of the charge counted for logins", win.windowDays, "merchant_db");
+		count("login.before_charge", "Logins in the days before the charge", win.loginsBefore, "merchant_db");
+		count("login.after_charge", "Logins in the days after the charge", win.loginsAfter, "merchant_db");
+		time("login.last_before_charge_at", "Last login before the charge", win.lastLoginBeforeAt, "merchant_db");
+		time("login.first_after_charge_at", "First login after the charge", win.firstLoginAfterAt, "merchant_db");
+		count("usage.around_charge", "Activity events within a day of the charge", win.eventsAroundCharge, "merchant_db");
+		time("service.period_start", "Service period began", win.servicePeriodStart, "stripe");
+		count(
+			"usage.after_service_start",
+			"Activity events after the service period began",
+			win.afterServiceStart,
+			"merchant_db",
+		);
+		count("access.devices_before_charge", "Devices used before the charge", win.devicesBeforeCharge, "merchant_db");
+		if (win.purchaseDevice) {
+			text("purchase.device", "Device used at the time of purchase", win.purchaseDevice, "merchant_db");
+			if (win.purchaseDeviceSeenBefore !== null) {
+				add(
+					"purchase.device_seen_before",
+					"Purchase device used by the account before",
+					win.purchaseDeviceSeenBefore,
+					win.purchaseDeviceSeenBefore ? "yes" : "no",
+					"merchant_db",
+				);
+			}
+		}
+	}
+
+	// Countries: billing and card against the account's.
+	if (a?.country && c.billingCountry) {
+		const same = a.country.toUpperCase() === c.billingCountry.toUpperCase();
+		add(
+			"country.billing_matches_account",
+			"Billing country is the account's country",
+			same,
+			same ? "yes" : "no",
+			"merchant_db",
+		);
+	}
+	if (a?.country && c.cardCountry) {
+		const same = a.country.toUpperCase() === c.cardCountry.toUpperCase();
+		add(
+			"country.card_matches_account",
+			"Card country is the account's country",
+			same,
+			same ? "yes" : "no",
+			"merchant_db",
+		);
+	}
+	if (c.billingCountry && c.cardCountry) {
+		const same = c.billingCountry.toUpperCase() === c.cardCountry.toUpperCase();
+		add("country.billing_matches_card", "Billing country is the card's country", same, same ? "yes" : "no", "stripe");
+	}
+
+	// Refunds and cancellations.
+	if (u) {
+		const cancels = u.byKind.filter((k) => CANCEL_KINDS.has(kindSlug(k.kind)));
+		const n = cancels.reduce((s, k) => s + k.count, 0);
+		count("cancellation.count", "Cancellations on record", n, "merchant_db");
+		const first = cancels.map((k) => k.firstAt).sort()[0];
+		if (first) {
+			time("cancellation.first_at", "First cancellation", first, "merchant_db");
+			const before = first < c.createdAt;
+			add(
+				"cancellation.before_charge",
+				"A cancellation was recorded before the charge",
+				before,
+				before ? "yes" : "no",
+				"merchant_db",
+			);
+		}
+	}
+	add(
+		"refund.status",
+		"Refund status of the charge",
+		c.refunded ? "full" : c.amountRefunded > 0 ? "partial" : "none",
+		c.refunded ? "refunded in full" : c.amountRefunded > 0 ? "partly refunded" : "not refunded",
+		"stripe",
+	);
+
 	// Artifacts.
 	if (a) {
 		const n = parts.artifactCount ?? parts.artifacts.length;
@@ -267,6 +350,15 @@ export function buildFacts(parts: CaseParts): Fact[] {
 function accessDisplay(value: string, n: number, firstAt: string, lastAt: string): string {
 	return `${value}: ${formatCount(n)} events, ${formatDate(firstAt)} to ${formatDate(lastAt)}`;
 }
+
+/** Activity kinds (as slugs) that record a cancellation. */
+export const CANCEL_KINDS: ReadonlySet<string> = new Set([
+	"cancellation",
+	"cancel",
+	"subscription_canceled",
+	"subscription_cancelled",
+	"unsubscribe",
+]);
 
 /** Facts by id, for writers. */
 export function factIndex(facts: readonly Fact[]): Map<string, Fact> {

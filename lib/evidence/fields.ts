@@ -1,4 +1,5 @@
 import { PermanentError } from "../errors";
+import { PLAYBOOKS } from "./playbooks";
 import { FIELD_LIMIT, fitText, TOTAL_LIMIT } from "./text";
 import type { EvidenceCase, EvidenceTextField, Narrative } from "./types";
 
@@ -11,20 +12,30 @@ export type EvidenceFileField =
 	| "customer_communication"
 	| "uncategorized_file";
 
-/** The file field the report goes in, by dispute reason; anything else takes `uncategorized_file`. */
-export const REPORT_FILE_FIELD: Record<string, EvidenceFileField> = {
-	fraudulent: "service_documentation",
-	unrecognized: "service_documentation",
-	subscription_canceled: "service_documentation",
-	product_not_received: "service_documentation",
-	product_unacceptable: "service_documentation",
-	credit_not_processed: "service_documentation",
-	general: "service_documentation",
-	duplicate: "duplicate_charge_documentation",
-};
+/** The file field the report goes in, by dispute reason (from the reason playbooks). */
+export const REPORT_FILE_FIELD: Record<string, EvidenceFileField> = Object.fromEntries(
+	Object.values(PLAYBOOKS).map((p) => [p.reason, p.fileField]),
+);
 
 export function reportFileField(reason: string): EvidenceFileField {
 	return REPORT_FILE_FIELD[reason] ?? "uncategorized_file";
+}
+
+/** Stripe accepts files up to 5 MB; rebuttal keeps all files of one dispute within 4.5 MB together. */
+export const FILES_TOTAL_LIMIT = 4.5 * 1024 * 1024;
+
+/**
+ * Throws a {@link PermanentError} when the evidence files of one dispute exceed {@link FILES_TOTAL_LIMIT}
+ * together. Called before any upload, so nothing reaches Stripe.
+ */
+export function assertFileBudget(files: readonly { name: string; bytes: number }[]): void {
+	const total = files.reduce((n, f) => n + f.bytes, 0);
+	if (total > FILES_TOTAL_LIMIT) {
+		throw new PermanentError(
+			"evidence_files_too_large",
+			`evidence files are ${total} bytes together (${files.map((f) => `${f.name}: ${f.bytes}`).join(", ")}), over the ${FILES_TOTAL_LIMIT}-byte limit per dispute`,
+		);
+	}
 }
 
 /** Fields that identify rather than argue: short by nature, never summarised (an oversized one is an error). */

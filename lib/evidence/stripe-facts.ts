@@ -188,3 +188,23 @@ export function looksLikeIp(value: string): boolean {
 	if (/^(\d{1,3})(\.\d{1,3}){3}$/.test(value)) return value.split(".").every((p) => Number(p) <= 255);
 	return /^[0-9a-f:]+$/i.test(value) && value.includes(":") && value.length <= 45;
 }
+
+/** Metadata keys under which merchants record when the paid-for service period began. */
+export const SERVICE_START_METADATA_KEYS = ["service_period_start", "period_start", "service_start"] as const;
+
+/**
+ * When the service paid for by the charge began: the charge's (or its payment intent's) metadata when it names a
+ * time (Unix seconds or ISO-8601), else the charge time.
+ */
+export function servicePeriodStartOf(charge: Stripe.Charge): { start: Date; source: "charge" | "charge_metadata" } {
+	const pi = typeof charge.payment_intent === "object" ? charge.payment_intent : null;
+	for (const metadata of [charge.metadata, pi?.metadata]) {
+		for (const key of SERVICE_START_METADATA_KEYS) {
+			const raw = metadata?.[key]?.trim();
+			if (!raw) continue;
+			const date = /^\d{9,11}$/.test(raw) ? new Date(Number(raw) * 1000) : new Date(raw);
+			if (!Number.isNaN(date.getTime())) return { start: date, source: "charge_metadata" };
+		}
+	}
+	return { start: new Date(charge.created * 1000), source: "charge" };
+}

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import type { PurchaseIp, PurchaseIpSource } from "./case-extras";
+import type { ChargeWindow, PurchaseIp, PurchaseIpSource } from "./case-extras";
 import { isoText, queryRows } from "./sql";
 import type { AccessPoint, KindUsage, UsageSummary, WeeklyActivity } from "./types";
 
@@ -201,5 +201,73 @@ export async function checkPurchaseIp(
 			firstSeenAt: prior[0]?.first_at ?? null,
 		},
 		rowsFetched,
+	};
+}
+
+/** Days either side of the charge within which logins are counted. */
+export const LOGIN_WINDOW_DAYS = 7;
+/** Activity kinds that count as a login (case-insensitive prefixes). */
+const LOGIN_KINDS = sql`(lower(kind) like 'login%' or lower(kind) like 'log_in%' or lower(kind) like 'sign_in%' or lower(kind) like 'signin%')`;
+
+/**
+ * Activity around the charge, in two aggregate queries of one row each: logins within {@link LOGIN_WINDOW_DAYS}
+ * days before and after it, events within a day of it, events after the service period began, and the devices
+ * used before it (with whether the device closest to the charge was among them).
+ */
+export async function summariseChargeWindow(
+	db: Db,
+	accountId: string,
+	chargeCreatedAt: Date,
+	servicePeriod: { start: Date; source: "charge" | "charge_metadata" },
+): Promise<{ window: ChargeWindow; rowsFetched: number }> {
+	const charge = chargeCreatedAt.toISOString();
+	const start = servicePeriod.start.toISOString();
+	const days = LOGIN_WINDOW_DAYS;
+	const at = sql`${charge}::timestamptz`;
+	const [agg] = await queryRows<{
+		logins_before: number;
+		logins_after: number;
+		last_login_before: string | null;
+		first_login_after: string | null;
+		around: number;
+		after_start: number;
+		devices_before: number;
+	}>(
+		db,
+		sql`select
+			(count(*) filter (where ${LOGIN_KINDS} and occurred_at <= ${at} and occurred_at > ${at} - make_interval(days => ${days})))::int as logins_before,
+			(count(*) filter (where ${LOGIN_KINDS} and occurred_at > ${at} and occurred_at <= ${at} + make_interval(days => ${days})))::int as logins_after,
+			${isoText(sql`max(occurred_at) filter (where ${LOGIN_KINDS} and occurred_at <= ${at})`)} as last_login_before,
+			${isoText(sql`min(occurred_at) filter (where ${LOGIN_KINDS} and occurred_at > ${at})`)} as first_login_after,
+			(count(*) filter (where occurred_at between ${at} - interval '1 day' and ${at} + interval '1 day'))::int as around,
+			(count(*) filter (where occurred_at >= ${start}::timestamptz))::int as after_start,
+			(count(distinct device_id) filter (where occurred_at < ${at}))::int as devices_before
+		from rebuttal.activity where account_id = ${accountId}`,
+	);
+	const near = await queryRows<{ device_id: string; seen_before: boolean }>(
+		db,
+		sql`select n.device_id, exists(select 1 from rebuttal.activity p where p.account_id = ${accountId}
+				and p.device_id = n.device_id and p.occurred_at < n.occurred_at - make_interval(mins => ${PURCHASE_IP_WINDOW_MINUTES})) as seen_before
+			from (select device_id, occurred_at from rebuttal.activity
+				where account_id = ${accountId} and device_id is not null
+					and occurred_at between ${at} - make_interval(mins => ${PURCHASE_IP_WINDOW_MINUTES}) and ${at} + make_interval(mins => ${PURCHASE_IP_WINDOW_MINUTES})
+				order by abs(extract(epoch from occurred_at - ${at})), occurred_at, id limit 1) n`,
+	);
+	return {
+		window: {
+			windowDays: days,
+			loginsBefore: Number(agg?.logins_before ?? 0),
+			loginsAfter: Number(agg?.logins_after ?? 0),
+			lastLoginBeforeAt: agg?.last_login_before ?? null,
+			firstLoginAfterAt: agg?.first_login_after ?? null,
+			eventsAroundCharge: Number(agg?.around ?? 0),
+			servicePeriodStart: start,
+			servicePeriodSource: servicePeriod.source,
+			afterServiceStart: Number(agg?.after_start ?? 0),
+			devicesBeforeCharge: Number(agg?.devices_before ?? 0),
+			purchaseDevice: near[0]?.device_id ?? null,
+			purchaseDeviceSeenBefore: near[0] ? Boolean(near[0].seen_before) : null,
+		},
+		rowsFetched: (agg ? 1 : 0) + near.length,
 	};
 }

@@ -1,5 +1,6 @@
 import { factIndex } from "../evidence/facts";
 import { formatDate } from "../evidence/format";
+import { PLAYBOOKS, type Playbook, playbookFor, type SectionName } from "../evidence/playbooks";
 import { FIELD_LIMIT, fitText } from "../evidence/text";
 import type { EvidenceCase, EvidenceTextField, Fact, Narrative, NarrativeParagraph } from "../evidence/types";
 import { buildAccessLog } from "./access-log";
@@ -331,139 +332,101 @@ function closing(w: Writer, claim: string): NarrativeParagraph | null {
 	]);
 }
 
-// ---- per reason --------------------------------------------------------------------------------------------
+// ---- per reason: the sections and argument come from the reason playbooks ------------------------------
 
-type Plan = (w: Writer) => (NarrativeParagraph | null)[];
+function loginWindow(w: Writer): NarrativeParagraph | null {
+	const before = w.value("login.before_charge");
+	const after = w.value("login.after_charge");
+	if ((typeof before !== "number" || before <= 0) && (typeof after !== "number" || after <= 0)) return null;
+	return paragraph([
+		typeof before === "number" && before > 0
+			? w.opt(
+					["login.before_charge", "login.window_days"],
+					["login.last_before_charge_at"],
+					([n, days], [last]) =>
+						`The customer logged in ${n} time(s) in the ${days} days before the payment${last ? `, the last time on ${last}` : ""}.`,
+				)
+			: null,
+		typeof after === "number" && after > 0
+			? w.opt(
+					["login.after_charge", "login.window_days"],
+					["login.first_after_charge_at"],
+					([n, days], [first]) =>
+						`They logged in ${n} time(s) in the ${days} days after it${first ? `, first on ${first}` : ""}.`,
+				)
+			: null,
+		w.value("purchase.device_seen_before") === true
+			? w.s(
+					["purchase.device", "purchase.device_seen_before"],
+					(d) => `The device used at the time of purchase (${d}) had been used on the account before.`,
+				)
+			: null,
+	]);
+}
 
-const PLANS: Record<string, Plan> = {
-	fraudulent: (w) => [
-		intro(w),
-		identity(w),
-		purchaseIp(w),
-		authentication(w),
-		priorPayments(w),
-		usageOverview(w),
-		afterCharge(w),
-		artifacts(w),
-		terms(w),
-		closing(
-			w,
-			"The payment was made by the account holder, from the account holder's own access, and the account holder received and used the service.",
+function duplicateCharge(w: Writer): NarrativeParagraph | null {
+	return paragraph([
+		w.opt(
+			["charge.id", "charge.amount", "charge.created_at"],
+			["prior.last_at"],
+			([id, amt, at], [last]) =>
+				`Charge ${id} for ${amt} on ${at} is a single, distinct payment${last ? `; the customer's previous payment was made separately, on ${last}` : ""}.`,
 		),
-	],
-	unrecognized: (w) => [
-		intro(w),
-		descriptor(w),
-		identity(w),
-		purchaseIp(w),
-		priorPayments(w),
-		usageOverview(w),
-		afterCharge(w),
-		authentication(w),
-		closing(w, "The cardholder holds the account that made this payment and used what it bought."),
-	],
-	subscription_canceled: (w) => [
-		intro(w),
-		terms(w),
-		cancellation(w),
-		afterCharge(w),
-		usageOverview(w),
-		priorPayments(w),
-		identity(w),
-		closing(
-			w,
-			cancelledBeforeCharge(w)
-				? "The customer went on using the service under the terms they accepted."
-				: "The subscription was active when it was charged and the customer went on using it.",
+	]);
+}
+
+function bankPayment(w: Writer): NarrativeParagraph | null {
+	return paragraph([
+		w.opt(
+			["charge.amount", "charge.created_at"],
+			["charge.billing_name"],
+			([amt, at], [name]) =>
+				`The debit of ${amt} on ${at} was made under the customer's own authorisation${name ? `, given in the name of ${name}` : ""}.`,
 		),
-	],
-	product_not_received: (w) => [
-		intro(w),
-		afterCharge(w),
-		usageOverview(w),
-		artifacts(w),
-		identity(w),
-		terms(w),
-		closing(w, "The customer received the service and used it."),
-	],
-	product_unacceptable: (w) => [
-		intro(w),
-		usageOverview(w),
-		afterCharge(w),
-		artifacts(w),
-		terms(w),
-		refundState(w),
-		identity(w),
-		closing(w, "The service worked as described: the customer relied on it repeatedly."),
-	],
-	credit_not_processed: (w) => [
-		intro(w),
-		refundState(w),
-		terms(w),
-		afterCharge(w),
-		usageOverview(w),
-		identity(w),
-		closing(
-			w,
-			"The service was provided and used, and no credit is owed for it under the terms the customer accepted.",
-		),
-	],
-	duplicate: (w) => [
-		intro(w),
-		paragraph([
-			w.opt(
-				["charge.id", "charge.amount", "charge.created_at"],
-				["prior.last_at"],
-				([id, amt, at], [last]) =>
-					`Charge ${id} for ${amt} on ${at} is a single, distinct payment${last ? `; the customer's previous payment was made separately, on ${last}` : ""}.`,
-			),
-		]),
-		priorPayments(w),
-		refundState(w),
-		afterCharge(w),
-		identity(w),
-		closing(w, "Each payment paid for its own period or purchase; this one is not a duplicate."),
-	],
-	general: (w) => [
-		intro(w),
-		identity(w),
-		terms(w),
-		usageOverview(w),
-		afterCharge(w),
-		priorPayments(w),
-		purchaseIp(w),
-		artifacts(w),
-		closing(w, "The customer authorised this payment and received what it paid for."),
-	],
+	]);
+}
+
+const SECTIONS: Record<SectionName, (w: Writer) => NarrativeParagraph | null> = {
+	intro,
+	descriptor,
+	identity,
+	purchaseIp,
+	authentication,
+	priorPayments,
+	usageOverview,
+	afterCharge,
+	loginWindow,
+	artifacts,
+	terms,
+	cancellation,
+	refundState,
+	duplicate: duplicateCharge,
+	bankPayment,
 };
+
+/** The reason's argument; for a cancelled subscription it depends on whether a cancellation came first. */
+function argumentOf(w: Writer, playbook: Playbook): string {
+	if (playbook.reason === "subscription_canceled") {
+		return cancelledBeforeCharge(w)
+			? "The customer went on using the service under the terms they accepted."
+			: "The subscription was active when it was charged and the customer went on using it.";
+	}
+	return playbook.argument;
+}
 
 /** Stripe's evidence text field that carries the argument for each reason (besides the access log). */
-export const REASON_FIELD: Record<string, EvidenceTextField> = {
-	subscription_canceled: "cancellation_rebuttal",
-	product_unacceptable: "refund_refusal_explanation",
-	credit_not_processed: "refund_refusal_explanation",
-	duplicate: "duplicate_charge_explanation",
-};
-
-function fallbackPlan(w: Writer): (NarrativeParagraph | null)[] {
-	return [
-		intro(w),
-		identity(w),
-		terms(w),
-		authentication(w),
-		usageOverview(w),
-		afterCharge(w),
-		priorPayments(w),
-		refundState(w),
-		closing(w, "The payment was authorised by the account holder and the service was delivered."),
-	];
-}
+export const REASON_FIELD: Record<string, EvidenceTextField> = Object.fromEntries(
+	Object.values(PLAYBOOKS).map((p) => [p.reason, p.argumentField]),
+);
 
 export function writeTemplateNarrative(evidenceCase: EvidenceCase): Narrative {
 	const w = new Writer(factIndex(evidenceCase.facts));
 	const reason = evidenceCase.dispute.reason;
-	const plan = PLANS[reason] ?? fallbackPlan;
-	const paragraphs = plan(w).filter((p): p is NarrativeParagraph => !!p);
+	const playbook = playbookFor(reason);
+	const paragraphs = [
+		...playbook.sections.map((name) => SECTIONS[name](w)),
+		closing(w, argumentOf(w, playbook)),
+	].filter((p): p is NarrativeParagraph => !!p);
 
 	const fields: Narrative["fields"] = {};
 	const set = (field: EvidenceTextField, text: string | null | undefined) => {
@@ -488,7 +451,7 @@ export function writeTemplateNarrative(evidenceCase: EvidenceCase): Narrative {
 	set("billing_address", billing.length > 0 ? billing.join(", ") : null);
 
 	const argument = paragraphs.map((p) => p.text).join("\n\n");
-	set(REASON_FIELD[reason] ?? "uncategorized_text", argument);
+	set(playbook.argumentField, argument);
 
 	const summary = [paragraphs[0], paragraphs.at(-1)]
 		.filter((p, i, all): p is NarrativeParagraph => !!p && all.indexOf(p) === i)
