@@ -20,9 +20,8 @@ export async function handleDeadLetters<T extends AssembleMessage | SubmitMessag
 		const body = parsed.success ? parsed.data : undefined;
 		try {
 			const lastError = await lastRecordedError(db, disputeIdOf(body));
-			const error = new Error(
-				`gave up after ${message.attempts} deliveries${lastError ? `; last error: ${lastError}` : ""}`,
-			);
+			// The delivery count restarts in the dead-letter queue, so the attempts log tells how often it was tried.
+			const error = new Error(`the queue gave up on it${lastError ? `; last error: ${lastError}` : ""}`);
 			await recordPermanentFailure(db, stage, error, body, message.attempts, "dead-letter queue");
 			message.ack();
 		} catch (error) {
