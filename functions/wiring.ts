@@ -30,6 +30,9 @@ export async function withPipeline<T>(
 		submitQueue: env.SUBMIT_QUEUE as Queue<SubmitMessage>,
 		notifyQueue: env.NOTIFY_QUEUE as Queue<NotifyMessage>,
 		fonts: pdfFonts,
+		artifactsBucket: env.ARTIFACTS,
+		// Timeout and size cap are applied by the loader; a plain function, as workerd rejects a foreign `this`.
+		fetchArtifact: (url, init) => fetch(url, init),
 		now: () => new Date(),
 	};
 	try {

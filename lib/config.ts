@@ -34,6 +34,12 @@ export const pipelineConfigSchema = z.object({
 		(mode) => mode ?? "auto",
 	),
 	MERCHANT_NAME: optional(z.string().min(1).max(200)),
+	/** Page limit of the evidence PDF (default 10; Stripe accepts fewer than 50). */
+	PDF_MAX_PAGES: optional(z.coerce.number().int().min(2, "must be at least 2").max(49, "must be at most 49")),
+	/** Byte limit of the evidence PDF (default 2,000,000; at most 4,500,000, the limit for all of a dispute's files). */
+	PDF_MAX_BYTES: optional(
+		z.coerce.number().int().min(100_000, "must be at least 100000").max(4_500_000, "must be at most 4500000"),
+	),
 	QUEUE_RETRY_BASE_SECONDS: optional(z.coerce.number().int().min(0).max(3600)).transform((s) => s ?? 30),
 	/** Where lifecycle notifications go (Slack-compatible JSON); unset: none are sent. */
 	NOTIFY_WEBHOOK_URL: optional(httpUrl),

@@ -14,6 +14,10 @@ declare namespace Cloudflare {
 		DASHBOARD_TOKEN?: string;
 		/** The business name printed on the evidence; defaults to the charge's statement descriptor. */
 		MERCHANT_NAME?: string;
+		/** Page limit of the evidence PDF (default 10). */
+		PDF_MAX_PAGES?: string;
+		/** Byte limit of the evidence PDF (default 2000000, at most 4500000). */
+		PDF_MAX_BYTES?: string;
 		/** Seconds of the first queue retry delay; doubles per attempt. */
 		QUEUE_RETRY_BASE_SECONDS?: string;
 		/** Lifecycle notifications (Slack-compatible JSON) are posted here; unset: none. */

@@ -1,12 +1,15 @@
 import type Stripe from "stripe";
 import { STAGES, type Stage } from "../../schema";
 import { PermanentError, RetryableError } from "../errors";
+import { loadArtifactImages } from "../evidence/artifact-images";
 import { collectEvidenceCase } from "../evidence/collect";
 import { buildEvidenceFields } from "../evidence/fields";
+import { loadSupportMessages } from "../evidence/support-messages";
 import { recordFunds } from "../lifecycle/funds";
 import { notifyProgress } from "../lifecycle/notify";
 import type { AssembleMessage, EventMessage } from "../messages";
 import { writeNarrative } from "../narrative/writer";
+import { evidenceArchiveKey } from "../pdf/archive";
 import { renderEvidencePdf } from "../pdf/render";
 import { onBehalfOf } from "../stripe/client";
 import { stripeCall } from "../stripe/errors";
@@ -171,9 +174,23 @@ async function assemble(
 		deadline: evidenceCase.dispute.dueBy ? new Date(evidenceCase.dispute.dueBy) : null,
 	});
 	const narrative = written.narrative;
-	const pdf = await renderEvidencePdf(evidenceCase, narrative, { fonts: deps.fonts });
+	// Thumbnails and quoted support messages: an image or message that cannot be loaded is left out, never fatal.
+	const [images, messages] = await Promise.all([
+		loadArtifactImages(evidenceCase.artifacts, { bucket: deps.artifactsBucket, fetch: deps.fetchArtifact }),
+		evidenceCase.account ? loadSupportMessages(db, evidenceCase.account.id).catch(() => []) : [],
+	]);
+	const { PDF_MAX_PAGES: maxPages, PDF_MAX_BYTES: maxBytes } = deps.config;
+	const pdf = await renderEvidencePdf(evidenceCase, narrative, {
+		fonts: deps.fonts,
+		images,
+		messages,
+		maxPages,
+		maxBytes,
+	});
 
-	const pdfKey = `evidence/${dispute.id}/${pdf.sha256}.pdf`;
+	// An unguessable archive key, reused when these bytes are already the stored evidence (see pdf/archive.ts).
+	const previous = await getEvidence(db, dispute.id);
+	const pdfKey = evidenceArchiveKey(dispute.id, pdf.sha256, previous);
 	await deps.evidenceBucket.put(pdfKey, pdf.bytes, {
 		httpMetadata: { contentType: "application/pdf" },
 		customMetadata: { dispute: dispute.id },
@@ -181,7 +198,6 @@ async function assemble(
 
 	// The same bytes are never uploaded twice: a redelivery reuses the stored file, and a pass cut short
 	// between upload and save replays the same upload through Stripe's idempotency key.
-	const previous = await getEvidence(db, dispute.id);
 	const fileId =
 		previous && previous.pdfSha256 === pdf.sha256
 			? previous.fileId

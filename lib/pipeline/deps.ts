@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import type { PipelineConfig } from "../config";
 import type { Db } from "../db/client";
+import type { ArtifactBucket, FetchLike } from "../evidence/artifact-images";
 import type { NotifyMessage } from "../lifecycle/messages";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
 import type { PdfFonts } from "../pdf/render";
@@ -25,5 +26,8 @@ export interface PipelineDeps {
 	/** Lifecycle notifications; absent where a caller has no notify queue (then nothing is sent). */
 	notifyQueue?: QueueSender<NotifyMessage>;
 	fonts: PdfFonts;
+	/** The ARTIFACTS bucket (`r2:KEY` artifacts) and a fetch for `https://` artifacts, for the PDF's thumbnails. */
+	artifactsBucket?: ArtifactBucket | null;
+	fetchArtifact?: FetchLike | null;
 	now(): Date;
 }
