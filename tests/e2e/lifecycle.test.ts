@@ -249,3 +249,12 @@ describe("deadline sweep", () => {
 		expect(rows.map((r) => r.detail.requeued)).toContain("assemble");
 	});
 });
+
+describe("npm run backfill", () => {
+	it("fires the running Worker's scheduled handler", async () => {
+		const { execFile } = await import("node:child_process");
+		const { promisify } = await import("node:util");
+		const { stdout } = await promisify(execFile)("npx", ["tsx", "local/backfill.ts", "--url", stack.workerUrl]);
+		expect(stdout).toContain("backfill and deadline sweep ran");
+	});
+});
