@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { ConflictError, PermanentError } from "../errors";
+import { PermanentError } from "../errors";
 import { notifyProgress } from "../lifecycle/notify";
 import type { SubmitMessage } from "../messages";
 import { onBehalfOf } from "../stripe/client";
@@ -76,8 +76,9 @@ async function submitOnce(deps: PipelineDeps, message: SubmitMessage, delivery: 
 	const from = message.approvedBy ? (["awaiting_review", "submitting"] as const) : (["staged", "submitting"] as const);
 	const claimed = await transition(db, disputeId, from, "submitting", { stageReason: null });
 	if (!claimed) {
-		if (message.approvedBy) throw new ConflictError(`dispute ${disputeId} is ${row.stage}, not awaiting review`);
-		await recordAttempt(db, { ...attempt, outcome: "duplicate", detail: { stage: row.stage } });
+		// Another delivery (or another approval click) got there first, or the dispute moved on: nothing to do.
+		const current = await getDispute(db, disputeId);
+		await recordAttempt(db, { ...attempt, outcome: "duplicate", detail: { stage: current?.stage ?? row.stage } });
 		return;
 	}
 
