@@ -45,6 +45,15 @@ export const pipelineConfigSchema = z.object({
 	NOTIFY_WEBHOOK_URL: optional(httpUrl),
 	/** In review mode: submit an unapproved dispute automatically this many hours before due_by. */
 	REVIEW_AUTOSUBMIT_HOURS: optional(z.coerce.number().min(1, "must be at least 1").max(480, "must be at most 480")),
+	/**
+	 * Early fraud warnings: refund an actionable warning's charge when it is at most this many minor units (and not yet
+	 * refunded or disputed), to prevent the dispute. Unset: warnings are only recorded.
+	 */
+	EFW_REFUND_MAX_AMOUNT: optional(z.coerce.number().int("must be an integer").min(1, "must be at least 1")),
+	/** `true`: accept (close) disputes whose case is too weak to fight instead of answering them. Default false. */
+	DISPUTE_ACCEPT_WEAK: optional(z.enum(["true", "false"], { error: "must be true or false" })).transform(
+		(v) => v === "true",
+	),
 	/** Stripe Connect accounts the backfill also lists disputes for, comma-separated `acct_…`. */
 	STRIPE_ACCOUNTS: optional(
 		z.string().regex(/^\s*acct_\w+(\s*,\s*acct_\w+)*\s*,?\s*$/, "must be a comma-separated list of acct_… ids"),

@@ -24,6 +24,10 @@ declare namespace Cloudflare {
 		NOTIFY_WEBHOOK_URL?: string;
 		/** Review mode: hours before due_by at which an unapproved dispute is submitted automatically. */
 		REVIEW_AUTOSUBMIT_HOURS?: string;
+		/** Minor units: refund actionable early fraud warnings on charges up to this amount. Unset: record only. */
+		EFW_REFUND_MAX_AMOUNT?: string;
+		/** `true`: accept (close) disputes too weak to fight instead of answering them. Default false. */
+		DISPUTE_ACCEPT_WEAK?: string;
 		/** Comma-separated Stripe Connect account ids the backfill lists disputes for, besides the platform. */
 		STRIPE_ACCOUNTS?: string;
 	}
