@@ -6,6 +6,7 @@ import { PermanentError } from "../../lib/errors";
 import { type AppEnv, notFound, onError } from "../../lib/http/app";
 import type { AssembleMessage, SubmitMessage } from "../../lib/messages";
 import { STAGES } from "../../schema";
+import { evidencePdf } from "./evidence-pdf";
 import { requireOperator, withDatabase } from "./middleware";
 import { dashboardPages } from "./pages";
 
@@ -61,6 +62,7 @@ operatorApi
 	.get("/disputes/:id", async (c) => {
 		return c.json(await disputeDetail(c.var.db, parse(disputeId, c.req.param("id"))));
 	})
+	.get("/disputes/:id/evidence.pdf", evidencePdf)
 	.post("/disputes/:id/retry", async (c) => {
 		const id = parse(disputeId, c.req.param("id"));
 		return c.json(await retryDispute({ db: c.var.db, ...queues(c.env) }, id, "api"), 202);
