@@ -2,8 +2,9 @@ import type Stripe from "stripe";
 import { STAGES, type Stage } from "../../schema";
 import { PermanentError, RetryableError } from "../errors";
 import { loadArtifactImages } from "../evidence/artifact-images";
+import { assessDispute, saveAssessment } from "../evidence/assess";
 import { collectEvidenceCase } from "../evidence/collect";
-import { buildEvidenceFields } from "../evidence/fields";
+import { assertFileBudget, buildEvidenceFields } from "../evidence/fields";
 import { loadSupportMessages } from "../evidence/support-messages";
 import { recordFunds } from "../lifecycle/funds";
 import { notifyProgress } from "../lifecycle/notify";
@@ -15,6 +16,7 @@ import { onBehalfOf } from "../stripe/client";
 import { stripeCall } from "../stripe/errors";
 import { recordCharge } from "./charges";
 import type { PipelineDeps } from "./deps";
+import { handleEarlyFraudWarning } from "./early-fraud-warning";
 import { reconcile } from "./reconcile";
 import {
 	claimEvent,
@@ -60,14 +62,7 @@ async function handleEvent(deps: PipelineDeps, message: EventMessage, delivery: 
 		if (message.type === "charge.succeeded") {
 			await recordCharge(deps.db, message);
 		} else if (message.type === "radar.early_fraud_warning.created") {
-			await recordAttempt(deps.db, {
-				disputeId: null,
-				eventId: message.eventId,
-				stage: "early_fraud_warning",
-				outcome: "ok",
-				detail: { warning: message.objectId },
-				deliveryAttempt: delivery,
-			});
+			await handleEarlyFraudWarning(deps, message, delivery);
 		} else {
 			await syncDispute(deps, message.objectId, message.stripeAccount, {
 				eventId: message.eventId,
@@ -168,6 +163,9 @@ async function assemble(
 		charge,
 		customer,
 	);
+	// The reason playbook's judgement of the case, Visa CE 3.0 and the submission policy, for submit and the API.
+	const { assessment } = await assessDispute({ db, stripe, requestOptions: options }, dispute, charge, evidenceCase);
+	await saveAssessment(db, dispute.id, assessment);
 	const written = await writeNarrative(evidenceCase, {
 		config: deps.config,
 		now: deps.now,
@@ -187,6 +185,10 @@ async function assemble(
 		maxPages,
 		maxBytes,
 	});
+
+	// Stripe's limits are checked before anything reaches Stripe: a violation is a permanent error, not a retry.
+	assertFileBudget([{ name: "evidence report", bytes: pdf.bytes.byteLength }]);
+	buildEvidenceFields(evidenceCase, narrative, "file_pending");
 
 	// An unguessable archive key, reused when these bytes are already the stored evidence (see pdf/archive.ts).
 	const previous = await getEvidence(db, dispute.id);
@@ -224,7 +226,7 @@ async function assemble(
 		writerFallbackReason: written.fallbackReason,
 		writerModel: written.model,
 		writerUsage: written.usage,
-		playbook: dispute.reason,
+		playbook: assessment.playbook,
 		fileId,
 		pdfKey,
 		pdfSha256: pdf.sha256,

@@ -1,0 +1,96 @@
+import { eq, sql } from "drizzle-orm";
+import type Stripe from "stripe";
+import { assessments } from "../../schema";
+import type { Db } from "../db/client";
+import { assessCe3, type Ce3Result } from "./ce3";
+import type { CollectedCase } from "./collect";
+import { complianceProgram, keyFactCoverage, playbookFor, type StrengthAssessment, skipReasonOf } from "./playbooks";
+
+/** How rebuttal judges one dispute: playbook, strength, CE 3.0, compliance program and whether to answer at all. */
+export interface DisputeAssessment {
+	playbook: string;
+	inquiry: boolean;
+	strength: StrengthAssessment;
+	keyFacts: { present: string[]; missing: string[] };
+	ce3: Ce3Result;
+	compliance: "visa_compliance" | "mastercard_compliance" | null;
+	skipReason: string | null;
+}
+
+export async function assessDispute(
+	deps: { db: Db; stripe: Stripe; requestOptions?: Stripe.RequestOptions },
+	dispute: Stripe.Dispute,
+	charge: Stripe.Charge,
+	evidenceCase: CollectedCase,
+): Promise<{ assessment: DisputeAssessment; rowsFetched: number }> {
+	const playbook = playbookFor(dispute.reason);
+	const { result: ce3, rowsFetched } = await assessCe3(deps, dispute, charge, {
+		accountId: evidenceCase.account?.id ?? null,
+		email: evidenceCase.account?.email ?? evidenceCase.customer?.email ?? null,
+		productDescription: evidenceCase.charge.description,
+		purchaseIp: evidenceCase.purchaseIp?.ip ?? null,
+	});
+	return {
+		assessment: {
+			playbook: playbook.reason,
+			inquiry: evidenceCase.dispute.isInquiry,
+			strength: playbook.strength(evidenceCase),
+			keyFacts: keyFactCoverage(playbook, evidenceCase),
+			ce3,
+			compliance: complianceProgram(dispute),
+			skipReason: skipReasonOf(dispute),
+		},
+		rowsFetched,
+	};
+}
+
+/** The enhanced evidence to send with the dispute's evidence: CE 3.0 when qualified, else none. */
+export function enhancedEvidenceOf(ce3: unknown): Record<string, unknown> | null {
+	const result = ce3 as Ce3Result | null;
+	return result?.status === "qualified" ? { visa_compelling_evidence_3: result.evidence } : null;
+}
+
+export async function saveAssessment(db: Db, disputeId: string, a: DisputeAssessment): Promise<void> {
+	const row = {
+		disputeId,
+		playbook: a.inquiry ? `${a.playbook} (inquiry)` : a.playbook,
+		strength: a.strength.strength,
+		tooWeak: a.strength.tooWeak,
+		weakReason: a.strength.reason,
+		keyFacts: a.keyFacts,
+		ce3: a.ce3,
+		compliance: a.compliance,
+		skipReason: a.skipReason,
+	};
+	await db
+		.insert(assessments)
+		.values(row)
+		.onConflictDoUpdate({ target: assessments.disputeId, set: { ...row, updatedAt: sql`now()` } });
+}
+
+export type AssessmentRow = typeof assessments.$inferSelect;
+
+export async function getAssessment(db: Db, disputeId: string): Promise<AssessmentRow | undefined> {
+	const [row] = await db.select().from(assessments).where(eq(assessments.disputeId, disputeId));
+	return row;
+}
+
+/** The assessment as the operator API shows it. */
+export function presentAssessment(row: AssessmentRow | undefined) {
+	if (!row) return null;
+	const ce3 = row.ce3 as Ce3Result | null;
+	return {
+		playbook: row.playbook,
+		strength: row.strength,
+		tooWeak: row.tooWeak,
+		weakReason: row.weakReason,
+		keyFacts: row.keyFacts,
+		compliance: row.compliance,
+		skipReason: row.skipReason,
+		ce3: ce3
+			? ce3.status === "qualified"
+				? { status: ce3.status, matched: ce3.matched, priorCharges: ce3.priorCharges }
+				: { status: ce3.status, failed: ce3.failed, detail: ce3.detail }
+			: null,
+	};
+}
