@@ -94,3 +94,42 @@ export function presentAssessment(row: AssessmentRow | undefined) {
 			: null,
 	};
 }
+
+export type SubmissionPolicy =
+	| { action: "skip"; reason: string }
+	| { action: "accept"; reason: string }
+	| {
+			action: "answer";
+			/** `evidence[enhanced_evidence]` to send, or null. */
+			enhanced: Record<string, unknown> | null;
+			/** Why an operator must approve even in auto mode, or null. */
+			reviewReason: string | null;
+	  };
+
+/**
+ * What submit does with a staged dispute, from its assessment: skip it (Klarna), accept it (too weak, only when
+ * DISPUTE_ACCEPT_WEAK is on, in auto mode, and never a compliance case), or answer it — with CE 3.0 when
+ * qualified. A compliance case always waits for an operator, and only an operator's approval acknowledges its
+ * network fee.
+ */
+export function submissionPolicy(
+	row: AssessmentRow | undefined,
+	options: { acceptWeak: boolean; autoMode: boolean; approvedBy: string | undefined },
+): SubmissionPolicy {
+	if (!row) return { action: "answer", enhanced: null, reviewReason: null };
+	if (row.skipReason) return { action: "skip", reason: row.skipReason };
+	const compliance = row.compliance as "visa_compliance" | "mastercard_compliance" | null;
+	if (row.tooWeak && options.acceptWeak && options.autoMode && !options.approvedBy && !compliance) {
+		return { action: "accept", reason: `accepted as too weak to fight (DISPUTE_ACCEPT_WEAK): ${row.weakReason}` };
+	}
+	const enhanced: Record<string, unknown> = { ...enhancedEvidenceOf(row.ce3) };
+	const human = options.approvedBy !== undefined && options.approvedBy !== "system";
+	if (compliance && human) enhanced[compliance] = { fee_acknowledged: true };
+	return {
+		action: "answer",
+		enhanced: Object.keys(enhanced).length > 0 ? enhanced : null,
+		reviewReason: compliance
+			? `${compliance} dispute: countering it costs a network fee that only an operator may acknowledge`
+			: null,
+	};
+}

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import { PermanentError } from "../errors";
+import { getAssessment, submissionPolicy } from "../evidence/assess";
 import { notifyProgress } from "../lifecycle/notify";
 import type { SubmitMessage } from "../messages";
 import { onBehalfOf } from "../stripe/client";
@@ -52,9 +53,30 @@ async function submitOnce(deps: PipelineDeps, message: SubmitMessage, delivery: 
 
 	const evidence = await getEvidence(db, disputeId);
 	if (!evidence) throw new PermanentError("evidence_missing", `dispute ${disputeId} has no staged evidence`);
-	const version = await shortHash(JSON.stringify(evidence.fields));
+	// The assessment decides: skip (Klarna), accept (too weak, opt-in), or answer, with CE 3.0 when qualified;
+	// compliance cases always wait for an operator.
+	const policy = submissionPolicy(await getAssessment(db, disputeId), {
+		acceptWeak: deps.config.DISPUTE_ACCEPT_WEAK,
+		autoMode: deps.config.SUBMIT_MODE !== "review",
+		approvedBy: message.approvedBy,
+	});
+	if (policy.action === "skip") {
+		await transition(db, disputeId, ["staged", "awaiting_review", "failed"], "skipped", { stageReason: policy.reason });
+		await recordAttempt(db, { ...attempt, outcome: "skipped", detail: { reason: policy.reason } });
+		return;
+	}
+	if (policy.action === "accept") {
+		await stripeCall("accept dispute", () =>
+			stripe.disputes.close(disputeId, {}, { ...options, idempotencyKey: `rebuttal-accept-${disputeId}` }),
+		);
+		await transition(db, disputeId, ["staged"], "skipped", { stageReason: policy.reason });
+		await recordAttempt(db, { ...attempt, outcome: "skipped", detail: { accepted: true, reason: policy.reason } });
+		return;
+	}
+	const payload = policy.enhanced ? { ...evidence.fields, enhanced_evidence: policy.enhanced } : evidence.fields;
+	const version = await shortHash(JSON.stringify(payload));
 
-	if (!message.approvedBy && deps.config.SUBMIT_MODE === "review") {
+	if (!message.approvedBy && (deps.config.SUBMIT_MODE === "review" || policy.reviewReason)) {
 		if (row.stage === "awaiting_review") {
 			await recordAttempt(db, { ...attempt, outcome: "duplicate", detail: { stage: row.stage } });
 			return;
@@ -62,12 +84,12 @@ async function submitOnce(deps: PipelineDeps, message: SubmitMessage, delivery: 
 		await stripeCall("stage evidence", () =>
 			stripe.disputes.update(
 				disputeId,
-				{ evidence: evidence.fields, submit: false },
+				{ evidence: payload, submit: false },
 				{ ...options, idempotencyKey: `rebuttal-stage-${disputeId}-${version}` },
 			),
 		);
 		await transition(db, disputeId, ["staged"], "awaiting_review", {
-			stageReason: "waiting for an operator's approval",
+			stageReason: policy.reviewReason ?? "waiting for an operator's approval",
 		});
 		await recordAttempt(db, { ...attempt, outcome: "ok", detail: { staged: true, mode: "review" } });
 		return;
@@ -86,7 +108,7 @@ async function submitOnce(deps: PipelineDeps, message: SubmitMessage, delivery: 
 		await stripeCall("submit evidence", () =>
 			stripe.disputes.update(
 				disputeId,
-				{ evidence: evidence.fields, submit: true },
+				{ evidence: payload, submit: true },
 				{ ...options, idempotencyKey: `rebuttal-submit-${disputeId}-${version}` },
 			),
 		);
