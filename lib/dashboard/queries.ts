@@ -2,6 +2,7 @@ import { and, desc, eq, gte, inArray, isNotNull, lt, notInArray, or, type SQL, s
 import { charges, disputes, evidence, type Stage } from "../../schema";
 import type { Db } from "../db/client";
 import { NotFoundError } from "../errors";
+import { getAssessment, presentAssessment } from "../evidence/assess";
 import { getEvidence, listAttempts, NO_ACCOUNT_MATCH } from "../pipeline/store";
 
 export interface DisputeListQuery {
@@ -52,7 +53,11 @@ export async function listDisputes(db: Db, query: DisputeListQuery) {
 export async function disputeDetail(db: Db, disputeId: string) {
 	const [row] = await db.select().from(disputes).where(eq(disputes.id, disputeId));
 	if (!row) throw new NotFoundError(`no dispute ${disputeId}`);
-	const [attempts, evidence] = await Promise.all([listAttempts(db, disputeId), getEvidence(db, disputeId)]);
+	const [attempts, evidence, assessment] = await Promise.all([
+		listAttempts(db, disputeId),
+		getEvidence(db, disputeId),
+		getAssessment(db, disputeId),
+	]);
 	return {
 		...presentDispute(row),
 		attempts: attempts.map((a) => ({
@@ -66,6 +71,8 @@ export async function disputeDetail(db: Db, disputeId: string) {
 			deliveryAttempt: a.deliveryAttempt,
 			actor: a.actor,
 		})),
+		/** The playbook's judgement: strength, why it is too weak, CE 3.0 result, compliance and skip reasons. */
+		assessment: presentAssessment(assessment),
 		evidence: evidence
 			? {
 					writer: evidence.writer,
