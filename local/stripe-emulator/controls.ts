@@ -131,6 +131,18 @@ function createDispute(store: Store, body: StripeObject): StripeObject {
 	return { dispute: clone(dispute), event };
 }
 
+/** `POST /_emulator/early_fraud_warnings`: `{charge, actionable?, fraud_type?}` → `{warning, event}`. */
+function createEarlyFraudWarning(store: Store, body: StripeObject): StripeObject {
+	const { charge, account } = findCharge(store, body.charge, body.account === undefined ? undefined : accountOf(body));
+	const patch: StripeObject = { charge: charge.id, payment_intent: charge.payment_intent ?? null };
+	if (body.actionable !== undefined) patch.actionable = Boolean(body.actionable);
+	if (body.fraud_type !== undefined) patch.fraud_type = String(body.fraud_type);
+	const warning = defaultEarlyFraudWarning(patch);
+	store.put("early_fraud_warnings", warning, account);
+	const event = buildEvent(store, "radar.early_fraud_warning.created", warning, account);
+	return { warning: clone(warning), event };
+}
+
 function outcome(store: Store, id: string, body: StripeObject): StripeObject {
 	const stored = store.objects.disputes.get(id);
 	if (!stored) throw new ControlError(404, `No dispute ${id}`);
@@ -185,6 +197,11 @@ const ROUTES: Route[] = [
 	],
 	["POST", /^\/_emulator\/seed$/, (ctx, _id, body) => ({ json: seed(ctx.store, body) })],
 	["POST", /^\/_emulator\/disputes$/, (ctx, _id, body) => ({ json: createDispute(ctx.store, body) })],
+	[
+		"POST",
+		/^\/_emulator\/early_fraud_warnings$/,
+		(ctx, _id, body) => ({ json: createEarlyFraudWarning(ctx.store, body) }),
+	],
 	["POST", /^\/_emulator\/disputes\/([^/]+)\/outcome$/, (ctx, id, body) => ({ json: outcome(ctx.store, id, body) })],
 	[
 		"GET",

@@ -105,7 +105,15 @@ export function updateDispute(req: ApiRequest): StripeObject {
 	const touchesEvidence = body.evidence !== undefined || submitParam !== undefined;
 	const submitting = submitParam ?? body.evidence !== undefined;
 	const evidence =
-		body.evidence === undefined ? dispute.evidence : mergeEvidence(store, dispute.evidence, body.evidence, req.account);
+		body.evidence === undefined
+			? dispute.evidence
+			: mergeEvidence(
+					store,
+					dispute.evidence,
+					body.evidence,
+					req.account,
+					store.get("charges", dispute.charge, req.account),
+				);
 	const metadata = mergeMetadata(dispute.metadata, body.metadata);
 	if (touchesEvidence) assertOpen(dispute);
 

@@ -102,7 +102,36 @@ function emptyTxn(prior: boolean): StripeObject {
 }
 
 /** Parses `evidence[enhanced_evidence]` and merges it into the dispute's current enhanced evidence. */
-function enhanced(store: Store, value: FormValue, current: StripeObject, account: string | null): StripeObject {
+/**
+ * A CE 3.0 prior transaction must be a paid, undisputed charge on the same card (fingerprint) as the disputed one,
+ * 120 to 365 days before it; Stripe refuses others.
+ */
+function checkPriorCharge(prior: StripeObject, disputed: StripeObject, param: string): void {
+	const age = (disputed.created - prior.created) / 86_400;
+	const problem =
+		prior.id === disputed.id
+			? "is the disputed charge"
+			: prior.payment_method_details?.card?.fingerprint !== disputed.payment_method_details?.card?.fingerprint
+				? "was not made with the disputed card"
+				: !prior.paid || prior.status !== "succeeded"
+					? "is not a paid charge"
+					: prior.disputed
+						? "has been disputed"
+						: age < 120 || age > 365
+							? `is ${Math.floor(age)} days older than the disputed charge, outside 120 to 365 days`
+							: null;
+	if (problem) {
+		throw invalidRequest(`The charge ${prior.id} ${problem}: it cannot be a prior undisputed transaction.`, param);
+	}
+}
+
+function enhanced(
+	store: Store,
+	value: FormValue,
+	current: StripeObject,
+	account: string | null,
+	disputed: StripeObject | undefined,
+): StripeObject {
 	const param = "evidence[enhanced_evidence]";
 	if (value === "") return {};
 	const obj = asObject(value, param) ?? {};
@@ -133,8 +162,9 @@ function enhanced(store: Store, value: FormValue, current: StripeObject, account
 			if (items.length > 2) throw invalidRequest(`${listParam} must contain at most 2 transactions.`, listParam);
 			target.prior_undisputed_transactions = items.map((item, i) => {
 				const txn = ce3Transaction(item, `${listParam}[${i}]`, true);
-				if (!store.get("charges", txn.charge, account))
-					throw noSuch("charge", txn.charge, `${listParam}[${i}][charge]`, 400);
+				const prior = store.get("charges", txn.charge, account);
+				if (!prior) throw noSuch("charge", txn.charge, `${listParam}[${i}][charge]`, 400);
+				if (disputed) checkPriorCharge(prior, disputed, `${listParam}[${i}][charge]`);
 				return { ...emptyTxn(true), ...txn };
 			});
 		}
@@ -152,6 +182,7 @@ export function mergeEvidence(
 	current: StripeObject,
 	raw: FormValue,
 	account: string | null,
+	disputedCharge?: StripeObject,
 ): StripeObject {
 	if (!isObject(raw)) throw invalidRequest("Invalid object: evidence must be a hash", "evidence");
 	const input: FormObject = raw;
@@ -160,7 +191,7 @@ export function mergeEvidence(
 	for (const [field, value] of Object.entries(input)) {
 		const param = `evidence[${field}]`;
 		if (field === "enhanced_evidence") {
-			merged.enhanced_evidence = enhanced(store, value, current.enhanced_evidence ?? {}, account);
+			merged.enhanced_evidence = enhanced(store, value, current.enhanced_evidence ?? {}, account, disputedCharge);
 			continue;
 		}
 		const text = asString(value, param) ?? "";

@@ -8,6 +8,7 @@ const EXPANDABLE: Record<string, Record<string, Collection | null>> = {
 	payment_intent: { customer: "customers", latest_charge: "charges", payment_method: null },
 	customer: { default_source: null },
 	"radar.early_fraud_warning": { charge: "charges", payment_intent: "payment_intents" },
+	refund: { charge: "charges", payment_intent: "payment_intents", balance_transaction: null },
 };
 
 /**

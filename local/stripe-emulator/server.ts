@@ -18,6 +18,7 @@ import { createFile, fileContents, retrieveFile } from "./files";
 import { decodeForm, type FormObject, parseQuery } from "./forms";
 import { IdempotencyStore } from "./idempotency";
 import { parseMultipart } from "./multipart";
+import { createRefund, listEarlyFraudWarnings, listRefunds, retrieveRefund } from "./refunds";
 import { clone, type RequestLogEntry, Store, type StripeObject } from "./store";
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -31,7 +32,11 @@ const ROUTES: [string, RegExp, Handler][] = [
 	["GET", /^\/v1\/charges\/([^/]+)$/, retrieveCharge],
 	["GET", /^\/v1\/customers\/([^/]+)$/, retrieveCustomer],
 	["GET", /^\/v1\/payment_intents\/([^/]+)$/, retrievePaymentIntent],
+	["GET", /^\/v1\/radar\/early_fraud_warnings$/, listEarlyFraudWarnings],
 	["GET", /^\/v1\/radar\/early_fraud_warnings\/([^/]+)$/, retrieveEarlyFraudWarning],
+	["POST", /^\/v1\/refunds$/, createRefund],
+	["GET", /^\/v1\/refunds$/, listRefunds],
+	["GET", /^\/v1\/refunds\/([^/]+)$/, retrieveRefund],
 	["POST", /^\/v1\/files$/, createFile],
 	["GET", /^\/v1\/files\/([^/]+)$/, retrieveFile],
 	["GET", /^\/v1\/files\/([^/]+)\/contents$/, fileContents],

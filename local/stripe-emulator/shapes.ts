@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { newId, now, type StripeObject } from "./store";
 
 // Default objects follow the shapes of Stripe's own API fixtures, with realistic values in place of placeholders.
@@ -144,6 +144,12 @@ export function defaultPaymentIntent(patch: StripeObject): StripeObject {
 	);
 }
 
+/** A stable 16-character fingerprint per customer and card (per charge when there is no customer). */
+function cardFingerprint(customer: unknown, last4: string, chargeId: string): string {
+	const owner = typeof customer === "string" ? customer : ((customer as StripeObject | null)?.id ?? chargeId);
+	return createHash("sha256").update(`${owner}:${last4}`).digest("base64url").slice(0, 16);
+}
+
 export function defaultCharge(patch: StripeObject): StripeObject {
 	const id = patch.id ?? newId("ch");
 	const amount = patch.amount ?? 2000;
@@ -197,7 +203,8 @@ export function defaultCharge(patch: StripeObject): StripeObject {
 					exp_month: 12,
 					exp_year: 2030,
 					extended_authorization: { status: "disabled" },
-					fingerprint: randomBytes(8).toString("base64url").slice(0, 16),
+					// Stripe's fingerprint identifies the card number: charges of one customer's card share it.
+					fingerprint: cardFingerprint(patch.customer, patch.payment_method_details?.card?.last4 ?? "4242", id),
 					funding: "credit",
 					incremental_authorization: { status: "unavailable" },
 					installments: null,
@@ -319,22 +326,38 @@ export function defaultEarlyFraudWarning(patch: StripeObject): StripeObject {
 	);
 }
 
-/** Recomputes Visa CE 3.0 eligibility from the evidence, like Stripe's `evidence_details.enhanced_eligibility`. */
+const CE3_MAIN = ["customer_purchase_ip", "device"] as const;
+const CE3_SECONDARY = ["customer_account_id", "customer_email_address", "shipping_address"] as const;
+
+function ce3Element(t: StripeObject | null | undefined, element: string): string | null {
+	if (!t) return null;
+	const v =
+		element === "device"
+			? (t.customer_device_fingerprint ?? t.customer_device_id)
+			: element === "shipping_address"
+				? t.shipping_address && JSON.stringify(t.shipping_address)
+				: t[element];
+	return typeof v === "string" && v.trim() ? v.trim().toLowerCase() : null;
+}
+
+/**
+ * Recomputes Visa CE 3.0 eligibility from the evidence, like Stripe's `evidence_details.enhanced_eligibility`: the
+ * disputed transaction and both prior transactions must match on two main elements (purchase IP, device id or
+ * fingerprint) or one main and one secondary (account id, email, shipping address), with descriptions.
+ */
 export function ce3Eligibility(evidence: StripeObject): { required_actions: string[]; status: string } {
 	const ce3 = evidence.enhanced_evidence?.visa_compelling_evidence_3;
 	const txn = ce3?.disputed_transaction;
 	const prior: StripeObject[] = ce3?.prior_undisputed_transactions ?? [];
 	const actions: string[] = [];
-	const identifiers = (t: StripeObject | null | undefined) =>
-		t
-			? [
-					t.customer_account_id,
-					t.customer_device_fingerprint ?? t.customer_device_id,
-					t.customer_purchase_ip,
-					t.shipping_address,
-				].filter(Boolean).length
-			: 0;
-	if (identifiers(txn) < 2) actions.push("missing_customer_identifiers");
+	const all = [txn, ...prior];
+	const matches = (element: string) => {
+		const values = all.map((t) => ce3Element(t, element));
+		return values[0] !== null && values.every((v) => v === values[0]);
+	};
+	const main = CE3_MAIN.filter(matches).length;
+	const secondary = CE3_SECONDARY.filter(matches).length;
+	if (!(main >= 2 || (main >= 1 && secondary >= 1))) actions.push("missing_customer_identifiers");
 	if (!txn?.product_description) actions.push("missing_disputed_transaction_description");
 	if (!txn?.merchandise_or_services) actions.push("missing_merchandise_or_services");
 	if (prior.length < 2) actions.push("missing_prior_undisputed_transactions");

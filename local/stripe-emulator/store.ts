@@ -3,7 +3,14 @@ import { randomBytes } from "node:crypto";
 // biome-ignore lint/suspicious/noExplicitAny: Stripe objects are open-ended JSON.
 export type StripeObject = Record<string, any>;
 
-export type Collection = "customers" | "charges" | "payment_intents" | "disputes" | "files" | "early_fraud_warnings";
+export type Collection =
+	| "customers"
+	| "charges"
+	| "payment_intents"
+	| "disputes"
+	| "files"
+	| "early_fraud_warnings"
+	| "refunds";
 
 export interface StoredObject {
 	object: StripeObject;
@@ -61,6 +68,7 @@ export class Store {
 		disputes: new Map(),
 		files: new Map(),
 		early_fraud_warnings: new Map(),
+		refunds: new Map(),
 	};
 	readonly fileContents = new Map<string, Buffer>();
 	readonly disputeUpdates = new Map<string, DisputeUpdateRecord[]>();

@@ -174,7 +174,12 @@ describe("lists", () => {
 describe("evidence updates", () => {
 	it("stages nested evidence with submit=false, merges it across updates, and records every update", async () => {
 		const { dispute, charge } = await seedDispute(h.controls);
-		const { charges: prior } = await h.controls.seed({ charges: [{}, {}] });
+		// CE 3.0 prior transactions: paid charges on the same card, 120 to 365 days before the disputed one.
+		const sameCard = (days: number) => ({
+			created: charge.created - days * 86_400,
+			payment_method_details: { card: { fingerprint: charge.payment_method_details.card.fingerprint } },
+		});
+		const { charges: prior } = await h.controls.seed({ charges: [sameCard(150), sameCard(200)] });
 		const staged = await stripe.disputes.update(
 			dispute.id,
 			{
