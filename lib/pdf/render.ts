@@ -151,11 +151,13 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
 }
 
 /** Bytes kept for the text, fonts and chart when choosing images; the rest of `maxBytes` may go to images. */
-const TEXT_RESERVE = 350_000;
+const TEXT_RESERVE = 250_000;
 
 /** What an image adds to the file, estimated: JPEG bytes are embedded as they are, PNG pixels are re-compressed. */
 function estimateBytes(image: ArtifactImage): number {
-	return image.format === "jpeg" ? image.bytes.byteLength + 600 : Math.ceil(image.bytes.byteLength * 1.1) + 1_200;
+	if (image.format === "jpeg") return image.bytes.byteLength + 600;
+	// Decoded and deflated again: rarely much more than the file, never much more than the raw pixels.
+	return Math.min(Math.ceil(image.bytes.byteLength * 1.1), image.width * image.height * 4) + 1_200;
 }
 
 /** The images to try first: in order (most recent first), each only if it still fits the image budget. */

@@ -369,6 +369,8 @@ function thingsMade(w: Writer, c: EvidenceCase, limits: Limits, ctx: WriteContex
 	const countFact = factById(c, "artifacts.count")?.value;
 	const total = Math.max(c.artifacts.length, typeof countFact === "number" ? countFact : 0);
 	if (total === 0 && images.length === 0) return;
+	// Keep the heading and its rows on the page of the first row of thumbnails.
+	if (images.length > 0) w.ensure(50 + 3 * w.lineHeight(BODY) + THUMB_HEIGHT + 2 * w.lineHeight(SMALL) + 12);
 	w.heading("Things the customer made");
 	const rows: Row[] = [["Things made with the product", formatCount(total)]];
 	const latest = c.artifacts.find((a) => present(a.createdAt))?.createdAt;
