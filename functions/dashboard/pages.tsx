@@ -115,9 +115,15 @@ dashboardPages.post("/login", async (c) => {
 	const configured = c.env.DASHBOARD_TOKEN;
 	if (!configured)
 		return render(c, MessagePage({ title: "Dashboard disabled", message: "DASHBOARD_TOKEN is not configured." }), 503);
-	// Login CSRF: a browser always sends Origin on a cross-site POST; refuse one that is not ours.
+	// Login CSRF: refuse a login posted from another site (Fetch Metadata; Origin where a client lacks it).
+	const site = c.req.header("sec-fetch-site");
 	const origin = c.req.header("origin");
-	if (origin && origin !== new URL(c.req.url).origin) {
+	const foreign = site
+		? site !== "same-origin" && site !== "none"
+		: Boolean(
+				origin && origin !== "null" && new URL(origin).host !== (c.req.header("host") ?? new URL(c.req.url).host),
+			);
+	if (foreign) {
 		return render(c, LoginPage({ error: "Cross-site login refused." }), 403);
 	}
 	const address = clientAddress(c);
@@ -214,7 +220,8 @@ dashboardPages.get("/disputes/:id", async (c) => {
 			facts,
 			actions,
 			flash: done ? `${done.label}: done.` : undefined,
-			live: IN_FLIGHT_STAGES.includes(dispute.stage),
+			// Also live right after an approval, until the submit function picks the dispute up.
+			live: IN_FLIGHT_STAGES.includes(dispute.stage) || (done !== undefined && dispute.stage === "awaiting_review"),
 		}),
 	);
 });

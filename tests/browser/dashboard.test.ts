@@ -1,0 +1,299 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import pg from "pg";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DemoCustomer } from "../../local/seed";
+import { startTestStack, type TestStack, waitFor } from "../support/stack";
+import { chromiumAvailable, launchChromium } from "./chromium";
+
+// The dashboard in a real Chromium against the whole local stack: Worker in Miniflare with its queues, the Stripe
+// emulator, Postgres. Screenshots for the README land in docs/screenshots.
+
+const SCREENSHOTS = join(import.meta.dirname, "../../docs/screenshots");
+const MARKUP_NAME = "<img src=x onerror=alert(1)>";
+
+let browser: Browser;
+
+beforeAll(async () => {
+	if (!chromiumAvailable()) throw new Error("Chromium is missing: apt-get install -y chromium");
+	mkdirSync(SCREENSHOTS, { recursive: true });
+	browser = await launchChromium();
+});
+afterAll(async () => {
+	await browser?.close();
+});
+
+async function openDispute(stack: TestStack, charge: string, reason: string) {
+	const created = await stack.emulator("/_emulator/disputes", { charge, reason });
+	expect((await stack.sendEvent(created.event)).status).toBe(200);
+	return created.dispute.id as string;
+}
+
+async function stageOf(stack: TestStack, id: string): Promise<string | null> {
+	const response = await stack.api(`/api/disputes/${id}`);
+	if (response.status !== 200) return null;
+	return ((await response.json()) as { stage: string }).stage;
+}
+
+async function waitForStage(stack: TestStack, id: string, stage: string, timeoutMs = 60_000) {
+	await waitFor(async () => (await stageOf(stack, id)) === stage, timeoutMs);
+}
+
+async function login(context: BrowserContext, stack: TestStack): Promise<Page> {
+	const page = await context.newPage();
+	page.on("dialog", (dialog) => {
+		throw new Error(`unexpected dialog: ${dialog.message()}`);
+	});
+	await page.goto(`${stack.workerUrl}/dashboard/login`);
+	await page.getByLabel("Dashboard token").fill(stack.dashboardToken);
+	await page.getByRole("button", { name: "Log in" }).click();
+	await page.waitForURL(`${stack.workerUrl}/dashboard`);
+	return page;
+}
+
+/** Follows a dispute action through its confirmation page. */
+async function act(page: Page, label: string, reason?: string) {
+	await page.getByRole("link", { name: `${label}…` }).click();
+	if (reason) await page.getByLabel("Reason").fill(reason);
+	await page.getByLabel("I confirm").check();
+	await page.getByRole("button", { name: "Confirm" }).click();
+}
+
+describe("dashboard in auto mode", () => {
+	let stack: TestStack;
+	let customers: DemoCustomer[];
+	let sql: pg.Pool;
+	let context: BrowserContext;
+	let page: Page;
+	const alerts: string[] = [];
+
+	beforeAll(async () => {
+		stack = await startTestStack();
+		customers = await stack.seedDemo();
+		sql = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
+		context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+	});
+	afterAll(async () => {
+		await context?.close();
+		await sql?.end();
+		await stack?.stop();
+	});
+
+	it("redirects logged-out pages to the login and refuses a wrong token", async () => {
+		const anonymous = await browser.newContext();
+		const p = await anonymous.newPage();
+		for (const path of ["/dashboard", "/dashboard/outcomes", "/dashboard/failed", "/dashboard/disputes/du_nope"]) {
+			await p.goto(`${stack.workerUrl}${path}`);
+			expect(new URL(p.url()).pathname).toBe("/dashboard/login");
+		}
+		await p.getByLabel("Dashboard token").fill("wrong-token-wrong-token");
+		await p.getByRole("button", { name: "Log in" }).click();
+		await expect.poll(() => p.getByRole("alert").textContent()).toContain("not right");
+		expect(new URL(p.url()).pathname).toBe("/dashboard/login");
+		await p.goto(`${stack.workerUrl}/dashboard`);
+		expect(new URL(p.url()).pathname).toBe("/dashboard/login");
+		await anonymous.close();
+	});
+
+	it("logs in with the right token and shows the overview", async () => {
+		page = await login(context, stack);
+		page.on("dialog", (d) => alerts.push(d.message()));
+		await expect.poll(() => page.getByRole("heading", { name: "Overview" }).count()).toBe(1);
+		const cookies = await context.cookies();
+		const session = cookies.find((c) => c.name === "rebuttal_session");
+		expect(session?.httpOnly).toBe(true);
+		expect(session?.sameSite).toBe("Strict");
+	});
+
+	it("shows a customer name containing markup as text", async () => {
+		await stack.emulator("/_emulator/seed", {
+			customers: [{ id: "cus_markup", email: "markup@example.org", name: MARKUP_NAME }],
+		});
+		const seeded = await stack.emulator("/_emulator/seed", {
+			charges: [
+				{
+					customer: "cus_markup",
+					amount: 4900,
+					currency: "usd",
+					status: "succeeded",
+					paid: true,
+					billing_details: { email: "markup@example.org", name: MARKUP_NAME },
+				},
+			],
+		});
+		await sql.query(
+			`insert into rebuttal.accounts (id, email, name, stripe_customer_id, created_at, terms_accepted_at, terms_version)
+			 values ('usr_markup', 'markup@example.org', $1, 'cus_markup', now() - interval '90 days', now() - interval '90 days', '2024-01')`,
+			[MARKUP_NAME],
+		);
+		const id = await openDispute(stack, seeded.charges[0].id, "fraudulent");
+		await waitForStage(stack, id, "submitted");
+		await page.goto(`${stack.workerUrl}/dashboard/disputes/${id}`);
+		const body = (await page.locator("main").textContent()) ?? "";
+		expect(body).toContain(MARKUP_NAME);
+		expect(await page.locator('img[src="x"]').count()).toBe(0);
+		expect(alerts).toEqual([]);
+	});
+
+	it("finds a failed dispute, retries it and watches it reach submitted", async () => {
+		// A dispute Stripe does not know (yet): retrieving it is a 404, a permanent failure.
+		const id = "du_browser_retry";
+		const event = {
+			id: "evt_browser_retry",
+			object: "event",
+			api_version: "2024-06-20",
+			created: Math.floor(Date.now() / 1000),
+			type: "charge.dispute.created",
+			data: { object: { id, object: "dispute" } },
+			livemode: false,
+			pending_webhooks: 1,
+			request: { id: null, idempotency_key: null },
+		};
+		expect((await stack.sendEvent(event)).status).toBe(200);
+		await waitForStage(stack, id, "failed");
+
+		await page.goto(`${stack.workerUrl}/dashboard/failed`);
+		const row = page.getByRole("row", { name: new RegExp(id) });
+		await expect.poll(() => row.textContent()).toContain("retrieve dispute");
+		await row.getByRole("link", { name: id }).click();
+		await expect.poll(() => page.getByTestId("stage").textContent()).toBe("failed");
+
+		// The failure goes away: the dispute now exists at Stripe.
+		await stack.emulator("/_emulator/seed", {
+			disputes: [{ id, charge: customers[1]!.chargeIds[0], reason: "product_not_received", amount: 2900 }],
+		});
+		await act(page, "Retry");
+		expect(await page.getByText("Retry: done").count()).toBe(1);
+		// The page refreshes itself while the dispute is in flight.
+		await page.waitForFunction(
+			() => document.querySelector('[data-testid="stage"]')?.textContent === "submitted",
+			undefined,
+			{ timeout: 60_000, polling: 500 },
+		);
+		const { rows } = await sql.query(
+			"select actor from rebuttal.attempts where dispute_id = $1 and stage = 'retry' and outcome = 'ok'",
+			[id],
+		);
+		expect(rows).toEqual([{ actor: "dashboard" }]);
+		await page.screenshot({ path: join(SCREENSHOTS, "dispute.png"), fullPage: true });
+	});
+
+	it("refuses a state-changing POST without the CSRF token", async () => {
+		const target = `${stack.workerUrl}/dashboard/disputes/du_browser_retry/skip`;
+		const missing = await page.request.post(target, { form: { confirm: "yes", reason: "csrf probe" } });
+		expect(missing.status()).toBe(403);
+		const forged = await page.request.post(target, {
+			form: { confirm: "yes", reason: "csrf probe", _csrf: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" },
+		});
+		expect(forged.status()).toBe(403);
+		const api = await page.request.post(`${stack.workerUrl}/api/disputes/du_browser_retry/retry`);
+		expect(api.status()).toBe(403);
+		expect(await stageOf(stack, "du_browser_retry")).toBe("submitted");
+	});
+
+	it("skips a dispute with a reason, and shows outcomes and the dispute ratio", async () => {
+		// Charges recorded from charge.succeeded events make the ratio's denominator.
+		for (const customer of customers) {
+			for (const charge of customer.chargeIds.slice(0, 8)) {
+				const event = await stack.emulator("/_emulator/events", { type: "charge.succeeded", object_id: charge });
+				expect((await stack.sendEvent(event)).status).toBe(200);
+			}
+		}
+		const decided: [string, "won" | "lost"][] = [];
+		for (const [i, reason] of (["fraudulent", "subscription_canceled", "product_not_received"] as const).entries()) {
+			const id = await openDispute(stack, customers[i % customers.length]!.chargeIds[2 + i]!, reason);
+			decided.push([id, i === 1 ? "lost" : "won"]);
+		}
+		for (const [id, outcome] of decided) {
+			await waitForStage(stack, id, "submitted");
+			const closed = await stack.emulator(`/_emulator/disputes/${id}/outcome`, { status: outcome });
+			await stack.sendEvent(closed.event);
+			await waitForStage(stack, id, outcome);
+		}
+
+		// Skip needs a dispute that has not gone out: make one whose assembly fails.
+		const skipped = "du_browser_skip";
+		await stack.sendEvent({
+			id: "evt_browser_skip",
+			object: "event",
+			created: Math.floor(Date.now() / 1000),
+			type: "charge.dispute.created",
+			data: { object: { id: skipped, object: "dispute" } },
+		});
+		await waitForStage(stack, skipped, "failed");
+		await page.goto(`${stack.workerUrl}/dashboard/disputes/${skipped}`);
+		await act(page, "Skip (accept)", "duplicate of a refunded order");
+		await expect.poll(() => page.getByTestId("stage").textContent()).toBe("skipped");
+		const { rows } = await sql.query(
+			"select actor, detail from rebuttal.attempts where dispute_id = $1 and stage = 'skip'",
+			[skipped],
+		);
+		expect(rows).toEqual([{ actor: "dashboard", detail: { reason: "duplicate of a refunded order" } }]);
+
+		await waitFor(async () => {
+			const { rows: r } = await sql.query("select count(*)::int as n from rebuttal.charges");
+			return r[0].n > 0;
+		});
+		await page.goto(`${stack.workerUrl}/dashboard/outcomes`);
+		const main = (await page.locator("main").textContent()) ?? "";
+		expect(main).toContain("Visa early warning at 0.9 %");
+		expect(main).toContain("Mastercard excessive chargeback (ECM) at 1.5 %");
+		expect(main).toMatch(/\d+ disputes created \/ \d+ successful charges recorded/);
+		expect(await page.locator("svg[role=img]").count()).toBeGreaterThanOrEqual(3);
+		await page.screenshot({ path: join(SCREENSHOTS, "outcomes.png"), fullPage: true });
+
+		await page.goto(`${stack.workerUrl}/dashboard`);
+		await page.waitForFunction(() => !document.querySelector('meta[http-equiv="refresh"]'), undefined, {
+			timeout: 60_000,
+			polling: 1000,
+		});
+		await page.screenshot({ path: join(SCREENSHOTS, "overview.png"), fullPage: true });
+	});
+
+	it("logs out", async () => {
+		await page.goto(`${stack.workerUrl}/dashboard`);
+		await page.getByRole("button", { name: "Log out" }).click();
+		await page.waitForURL(/\/dashboard\/login/);
+		await page.goto(`${stack.workerUrl}/dashboard/outcomes`);
+		expect(new URL(page.url()).pathname).toBe("/dashboard/login");
+	});
+});
+
+describe("dashboard in review mode", () => {
+	let stack: TestStack;
+	let customers: DemoCustomer[];
+
+	beforeAll(async () => {
+		stack = await startTestStack({ env: { SUBMIT_MODE: "review" } });
+		customers = await stack.seedDemo();
+	});
+	afterAll(async () => {
+		await stack?.stop();
+	});
+
+	it("approves a staged dispute, which is then submitted", async () => {
+		const id = await openDispute(stack, customers[0]!.chargeIds[0]!, "fraudulent");
+		await waitForStage(stack, id, "awaiting_review");
+		const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+		try {
+			const page = await login(context, stack);
+			await page.goto(`${stack.workerUrl}/dashboard/disputes?stage=awaiting_review`);
+			await page.getByRole("link", { name: id }).click();
+			await act(page, "Approve and submit");
+			await page.waitForFunction(
+				() => document.querySelector('[data-testid="stage"]')?.textContent === "submitted",
+				undefined,
+				{ timeout: 60_000, polling: 500 },
+			);
+			const updates = (await stack.emulator(`/_emulator/disputes/${id}/updates`)) as { submit: boolean }[];
+			expect(updates.filter((u) => u.submit)).toHaveLength(1);
+			const detail = (await (await stack.api(`/api/disputes/${id}`)).json()) as {
+				attempts: { stage: string; actor: string }[];
+			};
+			expect(detail.attempts.find((a) => a.stage === "approve")?.actor).toBe("dashboard");
+		} finally {
+			await context.close();
+		}
+	});
+});
