@@ -52,7 +52,7 @@ function base64url(bytes: ArrayBuffer | Uint8Array): string {
 	return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-function fromBase64url(text: string): Uint8Array | null {
+function fromBase64url(text: string): Uint8Array<ArrayBuffer> | null {
 	if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
 	try {
 		const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));

@@ -176,7 +176,9 @@ describe("dashboard in auto mode", () => {
 			[id],
 		);
 		expect(rows).toEqual([{ actor: "dashboard" }]);
-		await page.screenshot({ path: join(SCREENSHOTS, "dispute.png"), fullPage: true });
+		await page.setViewportSize({ width: 1280, height: 1700 });
+		await page.screenshot({ path: join(SCREENSHOTS, "dispute.png") });
+		await page.setViewportSize({ width: 1280, height: 900 });
 	});
 
 	it("refuses a state-changing POST without the CSRF token", async () => {

@@ -76,7 +76,8 @@ export function RatioGauge(props: { ratio: number | null; markers: readonly Mark
 	const height = 120;
 	const left = 16;
 	const right = 16;
-	const scaleMax = Math.max(0.02, (props.ratio ?? 0) * 1.2);
+	// A fixed 0–3 % scale keeps the thresholds apart; a ratio beyond it fills the bar and says so.
+	const scaleMax = 0.03;
 	const x = (r: number) => left + (Math.min(r, scaleMax) / scaleMax) * (width - left - right);
 	const pct = (r: number) => `${(r * 100).toFixed(2)} %`;
 	const worst = props.markers.filter((m) => props.ratio !== null && props.ratio >= m.ratio).at(-1);
@@ -96,26 +97,30 @@ export function RatioGauge(props: { ratio: number | null; markers: readonly Mark
 			{props.ratio !== null ? (
 				<rect x={left} y="50" width={Math.max(4, x(props.ratio) - left).toFixed(1)} height="16" rx="8" fill={color} />
 			) : null}
-			{props.markers.map((m, i) => (
-				<g>
-					<line
-						x1={x(m.ratio).toFixed(1)}
-						x2={x(m.ratio).toFixed(1)}
-						y1="40"
-						y2="76"
-						stroke="#1d2433"
-						stroke-dasharray="3 2"
-					/>
-					<text x={x(m.ratio).toFixed(1)} y={i % 2 === 0 ? 34 : 94} text-anchor="middle">
-						{`${m.label} ${pct(m.ratio)}`}
-					</text>
-				</g>
-			))}
+			{props.markers.map((m, i) => {
+				const anchor = i === 0 ? "end" : i === props.markers.length - 1 ? "start" : "middle";
+				const y = i === 0 || i === props.markers.length - 1 ? 34 : 94;
+				return (
+					<g>
+						<line
+							x1={x(m.ratio).toFixed(1)}
+							x2={x(m.ratio).toFixed(1)}
+							y1="40"
+							y2="76"
+							stroke="#1d2433"
+							stroke-dasharray="3 2"
+						/>
+						<text x={x(m.ratio).toFixed(1)} y={y} text-anchor={anchor}>
+							{`${m.label} ${pct(m.ratio)}`}
+						</text>
+					</g>
+				);
+			})}
 			<text x={left} y="112" fill="#5b6473">
 				0 %
 			</text>
 			<text x={width - right} y="112" text-anchor="end" fill="#5b6473">
-				{pct(scaleMax)}
+				{props.ratio !== null && props.ratio > scaleMax ? `${pct(props.ratio)} (off the scale)` : pct(scaleMax)}
 			</text>
 		</svg>
 	);

@@ -29,7 +29,7 @@ dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;backgrou
 dl.kv dt{color:var(--muted)}dl.kv dd{margin:0;white-space:pre-wrap;word-break:break-word}
 .timeline{list-style:none;padding:0;margin:0;border-left:3px solid var(--line)}.timeline li{padding:.3rem 0 .6rem 1rem;position:relative}
 .timeline li::before{content:"";position:absolute;left:-7px;top:.65rem;width:11px;height:11px;border-radius:50%;background:var(--muted)}
-.timeline li.failed::before{background:var(--bad)}.timeline li.ok::before{background:var(--ok)}
+.timeline li div{overflow-wrap:anywhere}.timeline li.failed::before{background:var(--bad)}.timeline li.ok::before{background:var(--ok)}
 .case{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem;white-space:pre-wrap}
 iframe.pdf{width:100%;height:720px;border:1px solid var(--line);border-radius:8px;background:#fff}
 .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:1rem}
