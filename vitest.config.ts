@@ -47,6 +47,18 @@ export default defineConfig({
 				},
 			},
 			{
+				// Fault proof and hostile input through the whole local stack; CHAOS_DISPUTES sets the size
+				// (small here, larger in `npm run test:chaos`).
+				test: {
+					name: "chaos",
+					include: ["tests/chaos/**/*.test.ts"],
+					environment: "node",
+					testTimeout: 1_200_000,
+					hookTimeout: 300_000,
+					fileParallelism: false,
+				},
+			},
+			{
 				// The dashboard in Debian's Chromium (playwright-core, no browser download) against the whole local stack.
 				test: {
 					name: "browser",
