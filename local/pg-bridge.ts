@@ -13,6 +13,12 @@ export interface PgBridge {
 	/** Base URL to hand the Worker as DATABASE_WS_PROXY, e.g. `http://127.0.0.1:40123`. */
 	url: string;
 	port: number;
+	/**
+	 * Fault injection for tests: cuts every open bridged connection at once, both ends, as a network failure
+	 * would (the Worker sees its socket die mid-query). New connections are accepted as usual. Returns how many
+	 * connections were cut.
+	 */
+	cutConnections(): number;
 	close(): Promise<void>;
 }
 
@@ -73,6 +79,12 @@ export async function startPgBridge(options: PgBridgeOptions = {}): Promise<PgBr
 	return {
 		url: `http://${urlHost}:${port}`,
 		port,
+		cutConnections: () => {
+			const open = wss.clients.size;
+			for (const client of wss.clients) client.terminate();
+			for (const socket of sockets) socket.destroy();
+			return open;
+		},
 		close: async () => {
 			for (const client of wss.clients) client.terminate();
 			for (const socket of sockets) socket.destroy();
