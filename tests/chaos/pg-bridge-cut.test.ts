@@ -29,7 +29,7 @@ describe("pg bridge cutConnections", () => {
 		const errors: Error[] = [];
 		pool.on("error", (error) => errors.push(error));
 		const client = await pool.connect();
-		client.on("error", (error) => errors.push(error));
+		client.on("error", (error: Error) => errors.push(error));
 		expect((await client.query("select 1 as one")).rows).toEqual([{ one: 1 }]);
 		expect(bridge.cutConnections()).toBe(1);
 		await expect(client.query("select 2")).rejects.toThrow();
