@@ -27,7 +27,7 @@ describe("pg bridge cutConnections", () => {
 	it("cuts open connections (the client errors) and accepts new ones", async () => {
 		const pool = new Pool({ connectionString: postgres.url, max: 1 });
 		const errors: Error[] = [];
-		pool.on("error", (error) => errors.push(error));
+		pool.on("error", (error: Error) => errors.push(error));
 		const client = await pool.connect();
 		client.on("error", (error: Error) => errors.push(error));
 		expect((await client.query("select 1 as one")).rows).toEqual([{ one: 1 }]);
