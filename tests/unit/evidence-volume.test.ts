@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkPurchaseIp, summariseUsage } from "../../lib/evidence/usage";
+import { checkPurchaseIp, summariseChargeWindow, summariseUsage } from "../../lib/evidence/usage";
 import { openTestDatabase, type TestDatabase } from "../support/database";
 
 /**
@@ -117,5 +117,12 @@ describe(`usage facts over ${BIG.toLocaleString("en-US")} activity rows`, () => 
 		const weekSum = big.usage!.weekly.reduce((s, w) => s + w.count, 0);
 		expect(weekSum).toBeGreaterThan(big.usage!.afterCharge);
 		expect(weekSum).toBeLessThanOrEqual(BIG);
+
+		// Logins and activity around the charge: one aggregate row and one device row, whatever the volume.
+		const win = await summariseChargeWindow(t.db, "acct_big", CHARGE, { start: CHARGE, source: "charge" });
+		expect(win.rowsFetched).toBeLessThanOrEqual(2);
+		// At or after the charge time: the events after it, plus one if an event falls exactly on it.
+		expect(win.window.afterServiceStart - expected(BIG).after).toBeGreaterThanOrEqual(0);
+		expect(win.window.afterServiceStart - expected(BIG).after).toBeLessThanOrEqual(1);
 	}, 300_000);
 });
