@@ -304,9 +304,11 @@ export function defaultDispute(patch: StripeObject, charge: StripeObject | undef
 		patch,
 	);
 	const code = patch.network_reason_code ?? patch.payment_method_details?.card?.network_reason_code;
-	const reasonCode = code ?? (network === "visa" ? (VISA_REASON_CODES[reason] ?? "13.2") : null);
+	// Non-card disputes (Klarna, bank debits) have no card and no network reason code.
+	const card_ = dispute.payment_method_details?.type === "card" ? dispute.payment_method_details.card : null;
+	const reasonCode = card_ ? (code ?? (network === "visa" ? (VISA_REASON_CODES[reason] ?? "13.2") : null)) : null;
 	dispute.network_reason_code = reasonCode;
-	dispute.payment_method_details.card.network_reason_code = reasonCode;
+	if (card_) card_.network_reason_code = reasonCode;
 	return dispute;
 }
 
