@@ -1,0 +1,465 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import Stripe from "stripe";
+import { PROJECT_ROOT } from "../local/env";
+import { emulatorControl } from "../local/webhook";
+import { inPool, openDisputes, seedFleet } from "../tests/chaos/fleet";
+import { startTestStack, type TestStack } from "../tests/support/stack";
+import { startBaselineWorker } from "./baseline";
+
+// `npm run bench`: rebuttal's performance in the local emulation, each figure beside its baseline from the same
+// run, every time taken outside the Worker (Node's clock, or Postgres's for the assembly pass). Writes
+// bench/results.json, prints a table and rewrites the README between <!-- bench:start --> and <!-- bench:end -->.
+//
+// BENCH_BURST (default 500) disputes in the burst; BENCH_INTAKE_REQUESTS (default 2000) measured deliveries per
+// side; BENCH_CONCURRENCY (default 16); BENCH_SKIP=intake,assembly,burst to leave parts out; BENCH_NO_README=1.
+
+const BURST = Number(process.env.BENCH_BURST ?? 500);
+const INTAKE_REQUESTS = Number(process.env.BENCH_INTAKE_REQUESTS ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const SIZES = (process.env.BENCH_SIZES ?? "1000,100000,1000000").split(",").map(Number);
+const REPEATS = 3;
+const SKIP = new Set((process.env.BENCH_SKIP ?? "").split(",").filter(Boolean));
+const RATE = { perSecond: 25, filesPerSecond: 20 };
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(sorted: number[], p: number): number {
+	if (sorted.length === 0) return Number.NaN;
+	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+const median = (values: number[]) =>
+	percentile(
+		[...values].sort((a, b) => a - b),
+		50,
+	);
+
+/** The server at DATABASE_URL, else the machine's usual local Postgres if it answers, else embedded PGlite. */
+async function chooseDatabase(): Promise<string> {
+	if (process.env.DATABASE_URL) return "postgres";
+	const candidate = "postgres://postgres@127.0.0.1:5432/postgres";
+	const client = new pg.Client({ connectionString: candidate, connectionTimeoutMillis: 2000 });
+	try {
+		await client.connect();
+		await client.end();
+		process.env.DATABASE_URL = candidate;
+		return "postgres";
+	} catch {
+		return "pglite";
+	}
+}
+
+// ---------------------------------------------------------------------------------------------------- intake
+
+/** rebuttal's wrangler.toml without queue consumers: intake enqueues, and nothing drains the queue meanwhile. */
+function producerOnlyConfig(): string {
+	const source = readFileSync(join(PROJECT_ROOT, "wrangler.toml"), "utf8");
+	const config = source
+		.replace(/^main = ".*"$/m, `main = ${JSON.stringify(join(PROJECT_ROOT, "functions/index.ts"))}`)
+		.replace(/\[\[queues\.consumers\]\][^[]*/g, "");
+	const dir = mkdtempSync(join(tmpdir(), "rebuttal-bench-"));
+	writeFileSync(join(dir, "wrangler.toml"), config);
+	return join(dir, "wrangler.toml");
+}
+
+interface Delivery {
+	body: string;
+	headers: Record<string, string>;
+}
+
+async function signedDeliveries(secret: string, count: number, offset: number): Promise<Delivery[]> {
+	const out: Delivery[] = [];
+	for (let i = 0; i < count; i++) {
+		const n = offset + i;
+		const body = JSON.stringify({
+			id: `evt_bench${n.toString().padStart(8, "0")}`,
+			object: "event",
+			api_version: "2024-06-20",
+			created: Math.floor(Date.now() / 1000),
+			type: "charge.dispute.created",
+			livemode: false,
+			pending_webhooks: 1,
+			request: { id: null, idempotency_key: null },
+			data: { object: { id: `du_bench${n}`, object: "dispute", amount: 1900, status: "needs_response" } },
+		});
+		const signature = await Stripe.webhooks.generateTestHeaderStringAsync({ payload: body, secret });
+		out.push({ body, headers: { "content-type": "application/json", "stripe-signature": signature } });
+	}
+	return out;
+}
+
+async function fire(url: string, deliveries: Delivery[]): Promise<{ latencies: number[]; seconds: number }> {
+	const latencies: number[] = [];
+	const started = performance.now();
+	await inPool(deliveries, CONCURRENCY, async (d) => {
+		const t = performance.now();
+		const response = await fetch(url, { method: "POST", body: d.body, headers: d.headers });
+		await response.arrayBuffer();
+		latencies.push(performance.now() - t);
+		if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+	});
+	return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+async function benchIntake() {
+	log(`intake: ${INTAKE_REQUESTS} signed deliveries per side at concurrency ${CONCURRENCY}`);
+	const stack = await startTestStack({ configPath: producerOnlyConfig(), database: "pglite" });
+	const baseline = await startBaselineWorker();
+	try {
+		const product = `${stack.workerUrl}/webhooks/stripe`;
+		const bare = `${baseline.url}/webhooks/stripe`;
+		// Warm both, then alternate halves so drift on a shared machine hits both sides alike.
+		const warm = await signedDeliveries(stack.webhookSecret, 300, 0);
+		await fire(product, warm);
+		await fire(bare, warm);
+		const half = Math.ceil(INTAKE_REQUESTS / 2);
+		const sides = {
+			intake: { latencies: [] as number[], seconds: 0 },
+			baseline: { latencies: [] as number[], seconds: 0 },
+		};
+		for (let r = 0; r < 2; r++) {
+			const batch = await signedDeliveries(stack.webhookSecret, half, 1000 + r * half);
+			for (const [name, url] of [
+				["intake", product],
+				["baseline", bare],
+			] as const) {
+				const result = await fire(url, batch);
+				sides[name].latencies.push(...result.latencies);
+				sides[name].seconds += result.seconds;
+			}
+		}
+		const summarise = (s: { latencies: number[]; seconds: number }) => {
+			const sorted = [...s.latencies].sort((a, b) => a - b);
+			return {
+				requests: sorted.length,
+				p50Ms: round(percentile(sorted, 50)),
+				p99Ms: round(percentile(sorted, 99)),
+				perSecond: round(sorted.length / s.seconds, 0),
+			};
+		};
+		const intake = summarise(sides.intake);
+		const base = summarise(sides.baseline);
+		return {
+			concurrency: CONCURRENCY,
+			intake,
+			baseline: base,
+			ratio: {
+				p50: round(intake.p50Ms / base.p50Ms),
+				p99: round(intake.p99Ms / base.p99Ms),
+				throughput: round(intake.perSecond / base.perSecond),
+			},
+		};
+	} finally {
+		await baseline.stop();
+		await stack.stop();
+	}
+}
+
+// -------------------------------------------------------------------------------------------------- assembly
+
+interface AssemblyRun {
+	seconds: number;
+	rowsFetched: number;
+	pdfBytes: number;
+	pdfPages: number;
+}
+
+async function assembled(sql: pg.Pool, disputeId: string, timeoutMs: number): Promise<AssemblyRun> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const { rows } = await sql.query(
+			`select extract(epoch from (a.created_at - e.received_at))::float8 as seconds, a.detail
+			from rebuttal.attempts a join rebuttal.events e on e.object_id = a.dispute_id
+			where a.dispute_id = $1 and a.stage = 'assemble' and a.outcome = 'ok' order by a.created_at limit 1`,
+			[disputeId],
+		);
+		const row = rows[0];
+		if (row) {
+			return {
+				seconds: row.seconds,
+				rowsFetched: row.detail.rowsFetched,
+				pdfBytes: row.detail.pdfBytes,
+				pdfPages: row.detail.pdfPages,
+			};
+		}
+		const { rows: failed } = await sql.query("select stage, last_error from rebuttal.disputes where id = $1", [
+			disputeId,
+		]);
+		if (failed[0]?.stage === "failed") throw new Error(`${disputeId} failed: ${failed[0].last_error}`);
+		if (Date.now() > deadline) throw new Error(`${disputeId} not assembled within ${timeoutMs} ms`);
+		await sleep(100);
+	}
+}
+
+async function benchAssembly(database: string) {
+	log(`assembly: accounts with ${SIZES.join(", ")} activity rows, ${REPEATS} disputes each (${database})`);
+	const stack = await startTestStack({ database: database === "pglite" ? "pglite" : "auto" });
+	const sql = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
+	try {
+		const results = [];
+		const warm = await seedFleet({
+			databaseUrl: stack.databaseUrl,
+			emulatorUrl: stack.stripeApiBase,
+			count: 1,
+			prefix: "warm",
+		});
+		const [warmDispute] = await openDisputes(stack.stripeApiBase, warm, ["fraudulent"]);
+		await stack.sendEvent(warmDispute!.event);
+		await assembled(sql, warmDispute!.disputeId, 120_000);
+
+		for (const size of SIZES) {
+			const t = performance.now();
+			const [customer] = await seedFleet({
+				databaseUrl: stack.databaseUrl,
+				emulatorUrl: stack.stripeApiBase,
+				count: 1,
+				activityRows: size,
+				prefix: `rows${size}`,
+			});
+			await sql.query("analyze rebuttal.activity");
+			log(`  seeded ${size} rows in ${round((performance.now() - t) / 1000, 1)} s`);
+			// More paid charges of the same customer, one per repeat.
+			const charges = Array.from({ length: REPEATS }, (_, i) => ({
+				id: `${customer!.chargeId}_r${i}`,
+				amount: 1900,
+				currency: "usd",
+				customer: customer!.customerId,
+				created: Math.floor(Date.now() / 1000) - 30 * 86_400,
+				description: "Pro plan, monthly",
+				metadata: { account_id: customer!.accountId },
+				billing_details: { name: customer!.name, email: customer!.email },
+			}));
+			await emulatorControl(stack.stripeApiBase, "/_emulator/seed", { charges });
+			const runs: AssemblyRun[] = [];
+			for (const charge of charges) {
+				const created = await emulatorControl<{ dispute: { id: string }; event: unknown }>(
+					stack.stripeApiBase,
+					"/_emulator/disputes",
+					{ charge: charge.id, reason: "fraudulent" },
+				);
+				await stack.sendEvent(created.event);
+				runs.push(await assembled(sql, created.dispute.id, 300_000));
+			}
+			const summary = {
+				activityRows: size,
+				seconds: round(median(runs.map((r) => r.seconds)), 3),
+				rowsFetched: median(runs.map((r) => r.rowsFetched)),
+				pdfBytes: median(runs.map((r) => r.pdfBytes)),
+				pdfPages: median(runs.map((r) => r.pdfPages)),
+				runs: runs.map((r) => round(r.seconds, 3)),
+			};
+			log(
+				`  ${size} rows: ${summary.seconds} s, ${summary.rowsFetched} rows fetched, ${summary.pdfBytes} B, ${summary.pdfPages} pages`,
+			);
+			results.push(summary);
+		}
+		const first = results[0]!;
+		const last = results.at(-1)!;
+		return {
+			database,
+			repeats: REPEATS,
+			sizes: results,
+			growth: {
+				rows: round(last.activityRows / first.activityRows, 0),
+				seconds: round(last.seconds / first.seconds),
+				rowsFetched: round(last.rowsFetched / first.rowsFetched),
+				pdfBytes: round(last.pdfBytes / first.pdfBytes),
+				pdfPages: round(last.pdfPages / first.pdfPages),
+			},
+		};
+	} finally {
+		await sql.end();
+		await stack.stop();
+	}
+}
+
+// ----------------------------------------------------------------------------------------------------- burst
+
+async function benchBurst(database: string) {
+	log(
+		`burst: ${BURST} disputes at once, emulator limited to ${RATE.perSecond} requests/s, files ${RATE.filesPerSecond}/s`,
+	);
+	const stack: TestStack = await startTestStack({
+		database: database === "pglite" ? "pglite" : "auto",
+		stripeRateLimit: RATE,
+	});
+	const sql = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
+	try {
+		const fleet = await seedFleet({
+			databaseUrl: stack.databaseUrl,
+			emulatorUrl: stack.stripeApiBase,
+			count: BURST,
+			prefix: "burst",
+		});
+		const opened = await openDisputes(stack.stripeApiBase, fleet);
+		const before = (await stack.emulator("/_emulator/requests")).length as number;
+
+		const started = performance.now();
+		await inPool(opened, CONCURRENCY, async (o) => {
+			const response = await stack.sendEvent(o.event);
+			if (!response.ok) throw new Error(`webhook answered ${response.status}`);
+		});
+		const deliveredSeconds = (performance.now() - started) / 1000;
+		let terminal = 0;
+		let lastProgress = performance.now();
+		for (;;) {
+			const { rows } = await sql.query<{ n: number }>(
+				"select count(*)::int as n from rebuttal.disputes where stage in ('submitted', 'failed', 'skipped')",
+			);
+			if (rows[0]!.n !== terminal) lastProgress = performance.now();
+			terminal = rows[0]!.n;
+			if (terminal >= BURST) break;
+			if (performance.now() - lastProgress > 300_000) throw new Error(`burst stalled at ${terminal}/${BURST}`);
+			await sleep(250);
+		}
+		const drainSeconds = (performance.now() - started) / 1000;
+
+		const requests = (
+			(await stack.emulator("/_emulator/requests")) as { path: string; method: string; status: number }[]
+		)
+			.slice(before)
+			.filter((r) => r.path.startsWith("/v1/"));
+		const served = requests.filter((r) => r.status !== 429);
+		const uploads = served.filter((r) => r.method === "POST" && r.path === "/v1/files").length;
+		const rateLimited = requests.filter((r) => r.status === 429).length;
+		const { rows: stages } = await sql.query<{ stage: string; n: number }>(
+			"select stage, count(*)::int as n from rebuttal.disputes group by stage",
+		);
+		const byStage = Object.fromEntries(stages.map((s) => [s.stage, s.n]));
+		const { rows: limitedFailures } = await sql.query<{ n: number }>(
+			"select count(*)::int as n from rebuttal.disputes where stage = 'failed' and last_error ilike '%rate%'",
+		);
+		const { rows: retried } = await sql.query<{ n: number }>(
+			"select count(distinct dispute_id)::int as n from rebuttal.attempts where outcome = 'retry' and error ilike '%rate_limited%'",
+		);
+		const callsPerDispute = served.length / BURST;
+		const floorSeconds = Math.max(served.length / RATE.perSecond, uploads / RATE.filesPerSecond);
+		return {
+			disputes: BURST,
+			deliveredSeconds: round(deliveredSeconds, 1),
+			drainSeconds: round(drainSeconds, 1),
+			stripeCalls: served.length,
+			callsPerDispute: round(callsPerDispute, 2),
+			fileUploads: uploads,
+			floorSeconds: round(floorSeconds, 1),
+			ratioToFloor: round(drainSeconds / floorSeconds),
+			achievedRequestsPerSecond: round(served.length / drainSeconds, 1),
+			rateLimited429s: rateLimited,
+			disputesThatMet429: retried[0]!.n,
+			failuresFrom429: limitedFailures[0]!.n,
+			stages: byStage,
+		};
+	} finally {
+		await sql.end();
+		await stack.stop();
+	}
+}
+
+// ---------------------------------------------------------------------------------------------------- report
+
+type Results = {
+	generatedAt: string;
+	machine: { cpus: number; node: string; database: string };
+	intake?: Awaited<ReturnType<typeof benchIntake>>;
+	assembly?: Awaited<ReturnType<typeof benchAssembly>>;
+	burst?: Awaited<ReturnType<typeof benchBurst>>;
+};
+
+function table(results: Results): string {
+	const lines: string[] = [];
+	const { intake, assembly, burst } = results;
+	lines.push("| measure | rebuttal | baseline | ratio |", "|---|---|---|---|");
+	if (intake) {
+		lines.push(
+			`| intake p50 latency (concurrency ${intake.concurrency}) | ${intake.intake.p50Ms} ms | ${intake.baseline.p50Ms} ms (bare Worker answering 200) | ${intake.ratio.p50}× |`,
+			`| intake p99 latency | ${intake.intake.p99Ms} ms | ${intake.baseline.p99Ms} ms | ${intake.ratio.p99}× |`,
+			`| intake throughput | ${intake.intake.perSecond} req/s | ${intake.baseline.perSecond} req/s | ${intake.ratio.throughput}× |`,
+		);
+	}
+	if (assembly) {
+		const first = assembly.sizes[0]!;
+		for (const size of assembly.sizes) {
+			lines.push(
+				`| assembly, ${size.activityRows.toLocaleString("en-US")} activity rows | ${size.seconds} s, ${size.rowsFetched} rows fetched, ${size.pdfBytes.toLocaleString("en-US")} B, ${size.pdfPages} pages | ${size === first ? "—" : `${first.seconds} s, ${first.rowsFetched} rows, ${first.pdfBytes.toLocaleString("en-US")} B, ${first.pdfPages} pages (smallest)`} | ${size === first ? "1×" : `${round(size.seconds / first.seconds)}× time, ${round(size.rowsFetched / first.rowsFetched)}× rows, ${round(size.pdfBytes / first.pdfBytes)}× bytes`} |`,
+			);
+		}
+	}
+	if (burst) {
+		lines.push(
+			`| burst of ${burst.disputes} disputes, drained | ${burst.drainSeconds} s (${burst.achievedRequestsPerSecond} Stripe req/s) | ${burst.floorSeconds} s floor (${burst.stripeCalls} calls = ${burst.callsPerDispute}/dispute at 25/s; ${burst.fileUploads} uploads at 20/s) | ${burst.ratioToFloor}× |`,
+			`| 429s during the burst | ${burst.rateLimited429s} seen, ${burst.disputesThatMet429} disputes retried, ${burst.failuresFrom429} failed | 0 failed | — |`,
+		);
+	}
+	return lines.join("\n");
+}
+
+function readmeBlock(results: Results): string {
+	const { machine, assembly, burst } = results;
+	const notes = [
+		`Measured ${results.generatedAt.slice(0, 10)} by \`npm run bench\` on ${machine.cpus} CPU cores, Node ${machine.node}, ${machine.database === "pglite" ? "embedded PGlite" : "a local Postgres server"}; the machine was shared with other work, so treat small differences as noise.`,
+	];
+	if (assembly)
+		notes.push(
+			`Assembly: median of ${assembly.repeats} disputes per size, from the event's claim to the assemble step's "ok" in the attempts log (Postgres's clock): Stripe reads, facts in SQL, the narrative (template writer), the PDF, the R2 archive and the upload. From ${assembly.sizes[0]!.activityRows.toLocaleString("en-US")} to ${assembly.sizes.at(-1)!.activityRows.toLocaleString("en-US")} rows (${assembly.growth.rows}×) the time grows ${assembly.growth.seconds}×, rows fetched ${assembly.growth.rowsFetched}×, PDF bytes ${assembly.growth.pdfBytes}×, pages ${assembly.growth.pdfPages}×.`,
+		);
+	if (burst)
+		notes.push(
+			`Burst: ${burst.disputes} \`charge.dispute.created\` events delivered at once (in ${burst.deliveredSeconds} s); drained when every dispute is submitted or failed. The floor is the Stripe calls actually made divided by the test-mode limit. Final stages: ${Object.entries(
+				burst.stages,
+			)
+				.map(([k, v]) => `${v} ${k}`)
+				.join(", ")}.`,
+		);
+	return `${table(results)}\n\n${notes.join("\n\n")}`;
+}
+
+function updateReadme(block: string) {
+	const path = join(PROJECT_ROOT, "README.md");
+	const readme = readFileSync(path, "utf8");
+	const start = "<!-- bench:start -->";
+	const end = "<!-- bench:end -->";
+	const from = readme.indexOf(start);
+	const to = readme.indexOf(end);
+	if (from === -1 || to < from) {
+		log("README.md has no bench markers: not updated");
+		return;
+	}
+	writeFileSync(path, `${readme.slice(0, from + start.length)}\n${block}\n${readme.slice(to)}`);
+	log("README.md performance section updated");
+}
+
+async function main() {
+	for (const [key, value] of Object.entries({
+		WRANGLER_SEND_METRICS: "false",
+		WRANGLER_SEND_ERROR_REPORTS: "false",
+		CLOUDFLARE_CF_FETCH_ENABLED: "false",
+		WRANGLER_HIDE_BANNER: "true",
+	}))
+		process.env[key] ??= value;
+	const database = await chooseDatabase();
+	const started = performance.now();
+	const results: Results = {
+		generatedAt: new Date().toISOString(),
+		machine: { cpus: cpus().length, node: process.versions.node, database },
+	};
+	if (!SKIP.has("intake")) results.intake = await benchIntake();
+	if (!SKIP.has("assembly")) results.assembly = await benchAssembly(database);
+	if (!SKIP.has("burst")) results.burst = await benchBurst(database);
+	const out = join(PROJECT_ROOT, "bench", "results.json");
+	writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+	log(`\n${table(results)}\n`);
+	log(`bench/results.json written (${round((performance.now() - started) / 1000, 0)} s)`);
+	if (!process.env.BENCH_NO_README) updateReadme(readmeBlock(results));
+}
+
+main().then(
+	() => process.exit(0),
+	(error) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
