@@ -14,7 +14,8 @@ import { startBaselineWorker } from "./baseline";
 // bench/results.json, prints a table and rewrites the README between <!-- bench:start --> and <!-- bench:end -->.
 //
 // BENCH_BURST (default 500) disputes in the burst; BENCH_INTAKE_REQUESTS (default 2000) measured deliveries per
-// side; BENCH_CONCURRENCY (default 16); BENCH_SKIP=intake,assembly,burst to leave parts out; BENCH_NO_README=1.
+// side; BENCH_CONCURRENCY (default 16); BENCH_SKIP=intake,assembly,burst to leave parts out; BENCH_NO_README=1;
+// BENCH_README_ONLY=1 rewrites the README from the saved results.
 
 const BURST = Number(process.env.BENCH_BURST ?? 500);
 const INTAKE_REQUESTS = Number(process.env.BENCH_INTAKE_REQUESTS ?? 2000);
@@ -369,6 +370,24 @@ type Results = {
 	burst?: Awaited<ReturnType<typeof benchBurst>>;
 };
 
+/** A Markdown table padded as the formatter (biome) would write it. */
+function markdownTable(lines: string[]): string {
+	const rows = lines.map((line) =>
+		line
+			.replace(/^\|\s*|\s*\|$/g, "")
+			.split(" | ")
+			.map((cell) => cell.trim()),
+	);
+	const widths = rows[0]!.map((_, i) => Math.max(3, ...rows.map((r, j) => (j === 1 ? 3 : (r[i] ?? "").length))));
+	return rows
+		.map((r, j) =>
+			j === 1
+				? `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`
+				: `| ${widths.map((w, i) => (r[i] ?? "").padEnd(w)).join(" | ")} |`,
+		)
+		.join("\n");
+}
+
 function table(results: Results): string {
 	const lines: string[] = [];
 	const { intake, assembly, burst } = results;
@@ -394,7 +413,7 @@ function table(results: Results): string {
 			`| 429s during the burst | ${burst.rateLimited429s} seen, ${burst.disputesThatMet429} disputes retried, ${burst.failuresFrom429} failed | 0 failed | — |`,
 		);
 	}
-	return lines.join("\n");
+	return markdownTable(lines);
 }
 
 function readmeBlock(results: Results): string {
@@ -440,6 +459,13 @@ async function main() {
 		WRANGLER_HIDE_BANNER: "true",
 	}))
 		process.env[key] ??= value;
+	if (process.env.BENCH_README_ONLY) {
+		// Rewrites the README from the last bench/results.json without measuring again.
+		const saved = JSON.parse(readFileSync(join(PROJECT_ROOT, "bench", "results.json"), "utf8")) as Results;
+		log(table(saved));
+		updateReadme(readmeBlock(saved));
+		return;
+	}
 	const database = await chooseDatabase();
 	const started = performance.now();
 	const results: Results = {
