@@ -425,31 +425,13 @@ function readmeBlock(results: Results): string {
 	const notes = [
 		`Measured ${results.generatedAt.slice(0, 10)} by \`npm run bench\` on ${machine.cpus} CPU cores, Node ${machine.node}, ${machine.database === "pglite" ? "embedded PGlite" : "a local Postgres server"}; the machine was shared with other work, so treat small differences as noise.`,
 	];
-	if (assembly)
-		notes.push(
-			`Assembly: median of ${assembly.repeats} disputes per size, from the event's claim to the assemble step's "ok" in the attempts log (Postgres's clock): Stripe reads, facts in SQL, the narrative (template writer), the PDF, the R2 archive and the upload. From ${assembly.sizes[0]!.activityRows.toLocaleString("en-US")} to ${assembly.sizes.at(-1)!.activityRows.toLocaleString("en-US")} rows (${assembly.growth.rows}×) the time grows ${assembly.growth.seconds}×, rows fetched ${assembly.growth.rowsFetched}×, PDF bytes ${assembly.growth.pdfBytes}×, pages ${assembly.growth.pdfPages}×.${assembly.growth.seconds > 2 ? " What reaches the Worker stays flat; the time does not, most likely because the exact aggregates (counts per kind, first and last use, weeks active, distinct IPs and devices) read every row of the account inside Postgres." : ""}`,
-		);
-	if (burst) {
-		lines.push(
-			`| burst of ${burst.disputes} disputes, drained | ${burst.drainSeconds} s (${burst.achievedRequestsPerSecond} Stripe req/s) | ${burst.floorSeconds} s floor (${burst.stripeCalls} calls = ${burst.callsPerDispute}/dispute at 25/s; ${burst.fileUploads} uploads at 20/s) | ${burst.ratioToFloor}× |`,
-			`| 429s during the burst | ${burst.rateLimited429s} seen, ${burst.disputesThatMet429} disputes retried, ${burst.failuresFrom429} failed | 0 failed | — |`,
-		);
-	}
-	return markdownTable(lines);
-}
-
-function readmeBlock(results: Results): string {
-	const { machine, assembly, burst } = results;
-	const notes = [
-		`Measured ${results.generatedAt.slice(0, 10)} by \`npm run bench\` on ${machine.cpus} CPU cores, Node ${machine.node}, ${machine.database === "pglite" ? "embedded PGlite" : "a local Postgres server"}; the machine was shared with other work, so treat small differences as noise.`,
-	];
-	if (assembly)
-		notes.push(
-			`Assembly: median of ${assembly.repeats} disputes per size, from the event's claim to the assemble step's "ok" in the attempts log (Postgres's clock): Stripe reads, facts in SQL, the narrative (template writer), the PDF, the R2 archive and the upload. From ${assembly.sizes[0]!.activityRows.toLocaleString("en-US")} to ${assembly.sizes.at(-1)!.activityRows.toLocaleString("en-US")} rows (${assembly.growth.rows}×) the time grows ${assembly.growth.seconds}×, rows fetched ${assembly.growth.rowsFetched}×, PDF bytes ${assembly.growth.pdfBytes}×, pages ${assembly.growth.pdfPages}×.`,
-		);
 	if (results.intake)
 		notes.push(
 			`Intake: ${results.intake.intake.requests} deliveries per side at concurrency ${results.intake.concurrency}; the difference from the bare Worker is the HMAC check of the signature on the raw body, the JSON parse and the queue send.`,
+		);
+	if (assembly)
+		notes.push(
+			`Assembly: median of ${assembly.repeats} disputes per size, from the event's claim to the assemble step's "ok" in the attempts log (Postgres's clock): Stripe reads, facts in SQL, the narrative (template writer), the PDF, the R2 archive and the upload. From ${assembly.sizes[0]!.activityRows.toLocaleString("en-US")} to ${assembly.sizes.at(-1)!.activityRows.toLocaleString("en-US")} rows (${assembly.growth.rows}×) the time grows ${assembly.growth.seconds}×, rows fetched ${assembly.growth.rowsFetched}×, PDF bytes ${assembly.growth.pdfBytes}×, pages ${assembly.growth.pdfPages}×.${assembly.growth.seconds > 2 ? " What reaches the Worker stays flat; the time does not, most likely because the exact aggregates (counts per kind, first and last use, weeks active, distinct IPs and devices) read every row of the account inside Postgres." : ""}`,
 		);
 	if (burst) {
 		const base = (burst as { retryBaseSeconds?: number }).retryBaseSeconds ?? 1;
