@@ -15,7 +15,8 @@ import { startBaselineWorker } from "./baseline";
 //
 // BENCH_BURST (default 500) disputes in the burst; BENCH_INTAKE_REQUESTS (default 2000) measured deliveries per
 // side; BENCH_CONCURRENCY (default 16); BENCH_SKIP=intake,assembly,burst to leave parts out; BENCH_NO_README=1;
-// BENCH_README_ONLY=1 rewrites the README from the saved results.
+// BENCH_README_ONLY=1 rewrites the README from the saved results; BENCH_RESULTS=path writes the results elsewhere;
+// BENCH_RETRY_BASE_SECONDS (default 1) is the first queue retry delay during the burst.
 
 const BURST = Number(process.env.BENCH_BURST ?? 500);
 const INTAKE_REQUESTS = Number(process.env.BENCH_INTAKE_REQUESTS ?? 2000);
@@ -489,7 +490,7 @@ async function main() {
 	if (!SKIP.has("intake")) results.intake = await benchIntake();
 	if (!SKIP.has("assembly")) results.assembly = await benchAssembly(database);
 	if (!SKIP.has("burst")) results.burst = await benchBurst(database);
-	const out = join(PROJECT_ROOT, "bench", "results.json");
+	const out = process.env.BENCH_RESULTS ?? join(PROJECT_ROOT, "bench", "results.json");
 	writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 	log(`\n${table(results)}\n`);
 	log(`bench/results.json written (${round((performance.now() - started) / 1000, 0)} s)`);
