@@ -27,7 +27,8 @@ describe("the deployable bundle", () => {
 		for (const file of await readdir(bundle.dir)) {
 			const path = join(bundle.dir, file);
 			// Source maps stay on the developer's machine; they are not uploaded.
-			if (!file.endsWith(".map") && (await stat(path)).isFile()) compressed += gzipSync(await readFile(path)).byteLength;
+			if (!file.endsWith(".map") && (await stat(path)).isFile())
+				compressed += gzipSync(await readFile(path)).byteLength;
 		}
 		expect(compressed).toBeLessThan(3 * 1024 * 1024);
 	});
