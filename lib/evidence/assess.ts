@@ -106,6 +106,14 @@ export type SubmissionPolicy =
 			reviewReason: string | null;
 	  };
 
+/** The actor the deadline sweep approves with when REVIEW_AUTOSUBMIT_HOURS is set: a program, not a person. */
+export const AUTO_SUBMIT_ACTOR = "auto-submit";
+
+/** Whether an approval came from a person (an operator through the dashboard or the API), not from rebuttal itself. */
+export function isPersonApproval(approvedBy: string | undefined): boolean {
+	return approvedBy !== undefined && approvedBy !== "system" && approvedBy !== AUTO_SUBMIT_ACTOR;
+}
+
 /**
  * What submit does with a staged dispute, from its assessment: skip it (Klarna), accept it (too weak, only when
  * DISPUTE_ACCEPT_WEAK is on, in auto mode, and never a compliance case), or answer it — with CE 3.0 when
@@ -123,8 +131,7 @@ export function submissionPolicy(
 		return { action: "accept", reason: `accepted as too weak to fight (DISPUTE_ACCEPT_WEAK): ${row.weakReason}` };
 	}
 	const enhanced: Record<string, unknown> = { ...enhancedEvidenceOf(row.ce3) };
-	const human = options.approvedBy !== undefined && options.approvedBy !== "system";
-	if (compliance && human) enhanced[compliance] = { fee_acknowledged: true };
+	if (compliance && isPersonApproval(options.approvedBy)) enhanced[compliance] = { fee_acknowledged: true };
 	return {
 		action: "answer",
 		enhanced: Object.keys(enhanced).length > 0 ? enhanced : null,

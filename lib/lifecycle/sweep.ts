@@ -1,7 +1,8 @@
 import { and, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
-import { attempts, disputes, type Stage } from "../../schema";
+import { assessments, attempts, disputes, type Stage } from "../../schema";
 import type { Db } from "../db/client";
 import { describeError } from "../errors";
+import { AUTO_SUBMIT_ACTOR } from "../evidence/assess";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
 import { recordAttempt } from "../pipeline/store";
 import type { NotifyMessage } from "./messages";
@@ -116,24 +117,29 @@ export async function sweepDeadlines(deps: SweepDeps, options: SweepOptions = {}
 		const hours = deps.config.REVIEW_AUTOSUBMIT_HOURS;
 		const horizon = new Date(now.getTime() + (hours ?? 24) * HOUR);
 		const waiting = await db
-			.select()
+			.select({ dispute: disputes, compliance: assessments.compliance })
 			.from(disputes)
+			.leftJoin(assessments, eq(assessments.disputeId, disputes.id))
 			.where(and(inArray(disputes.stage, ["awaiting_review"]), gt(disputes.dueBy, now), lte(disputes.dueBy, horizon)))
 			.orderBy(disputes.dueBy)
 			.limit(limit);
-		for (const row of waiting) {
+		for (const { dispute: row, compliance } of waiting) {
 			await step(row.id, async () => {
-				if (hours !== undefined) {
+				// A compliance case's network fee is a person's decision: it is flagged, never submitted by the sweep.
+				if (hours !== undefined && !compliance) {
 					await deps.submitQueue.send({
 						disputeId: row.id,
 						stripeAccount: row.stripeAccount,
-						approvedBy: "auto-submit",
+						approvedBy: AUTO_SUBMIT_ACTOR,
 					});
 					await attempt(row.id, { autoSubmit: true, dueBy: row.dueBy?.toISOString(), hours });
 					report.autoSubmitted.push(row.id);
 					return;
 				}
-				const message = `awaiting review with due_by ${row.dueBy?.toISOString()}: approve it before then (REVIEW_AUTOSUBMIT_HOURS is not set, so rebuttal will not submit it by itself)`;
+				const why = compliance
+					? `it is a ${compliance} case, whose network fee only a person may acknowledge`
+					: "REVIEW_AUTOSUBMIT_HOURS is not set";
+				const message = `awaiting review with due_by ${row.dueBy?.toISOString()}: approve it before then (${why}, so rebuttal will not submit it by itself)`;
 				console.warn(`dispute ${row.id} ${message}`);
 				if (await notify(deps, "review_overdue", row)) await attempt(row.id, { reviewOverdue: true }, message);
 				else if (!deps.config.NOTIFY_WEBHOOK_URL) await flagOnce(db, row.id, message);

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { PermanentError } from "../errors";
-import { getAssessment, submissionPolicy } from "../evidence/assess";
+import { getAssessment, isPersonApproval, submissionPolicy } from "../evidence/assess";
 import { notifyProgress } from "../lifecycle/notify";
 import type { SubmitMessage } from "../messages";
 import { onBehalfOf } from "../stripe/client";
@@ -71,6 +71,15 @@ async function submitOnce(deps: PipelineDeps, message: SubmitMessage, delivery: 
 		);
 		await transition(db, disputeId, ["staged"], "skipped", { stageReason: policy.reason });
 		await recordAttempt(db, { ...attempt, outcome: "skipped", detail: { accepted: true, reason: policy.reason } });
+		return;
+	}
+	if (message.approvedBy && !isPersonApproval(message.approvedBy) && policy.reviewReason) {
+		// Only a person may approve what needs review for a reason of its own (a compliance case's network fee).
+		await recordAttempt(db, {
+			...attempt,
+			outcome: "skipped",
+			detail: { reason: `not submitted automatically: ${policy.reviewReason}` },
+		});
 		return;
 	}
 	const payload = policy.enhanced ? { ...evidence.fields, enhanced_evidence: policy.enhanced } : evidence.fields;

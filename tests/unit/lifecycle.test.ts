@@ -127,6 +127,28 @@ describe("deadline sweep in review mode", () => {
 		expect(q.submit).toEqual([{ disputeId: "du_soon", stripeAccount: null, approvedBy: "auto-submit" }]);
 	});
 
+	it("never auto-submits a compliance case: its network fee is flagged for a person", async () => {
+		await insert("du_compliance", 2);
+		await database.exec(
+			`insert into rebuttal.assessments (dispute_id, playbook, strength, compliance)
+			 values ('du_compliance', 'noncompliant', 'moderate', 'visa_compliance')`,
+		);
+		const q = queues();
+		const report = await sweepDeadlines({
+			db: database.db,
+			...q,
+			config: { SUBMIT_MODE: "review", REVIEW_AUTOSUBMIT_HOURS: 4 },
+			now: () => now,
+		});
+		expect(report.autoSubmitted).not.toContain("du_compliance");
+		expect(report.reviewFlagged).toContain("du_compliance");
+		expect(q.submit.map((m) => m.disputeId)).not.toContain("du_compliance");
+		const { rows } = await database.exec(
+			"select error from rebuttal.attempts where dispute_id = 'du_compliance' and stage = 'sweep'",
+		);
+		expect(String(rows[0]?.error)).toContain("visa_compliance case");
+	});
+
 	it("flags loudly instead when REVIEW_AUTOSUBMIT_HOURS is unset", async () => {
 		await insert("du_flag", 5);
 		const q = queues();

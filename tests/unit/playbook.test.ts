@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AssessmentRow } from "../../lib/evidence/assess";
-import { submissionPolicy } from "../../lib/evidence/assess";
+import { AUTO_SUBMIT_ACTOR, submissionPolicy } from "../../lib/evidence/assess";
 import { buildEvidenceFields } from "../../lib/evidence/fields";
 import { complianceProgram, keyFactCoverage, PLAYBOOKS, playbookFor, skipReasonOf } from "../../lib/evidence/playbooks";
 import { writeTemplateNarrative } from "../../lib/narrative/template";
@@ -251,6 +251,8 @@ describe("submission policy", () => {
 		expect(approved).toMatchObject({ action: "answer", enhanced: { visa_compliance: { fee_acknowledged: true } } });
 		const system = submissionPolicy(compliance, { ...auto, approvedBy: "system" });
 		expect(system).toMatchObject({ enhanced: null });
+		const sweep = submissionPolicy(compliance, { ...auto, approvedBy: AUTO_SUBMIT_ACTOR });
+		expect(sweep).toMatchObject({ enhanced: null, reviewReason: expect.stringMatching(/network fee/) });
 	});
 
 	it("skips a Klarna dispute with its reason", () => {
