@@ -77,6 +77,10 @@ describe("Visa Compelling Evidence 3.0 end to end", () => {
 			ce3: { status: "qualified", priorCharges: ["ch_ce3_prior_b", "ch_ce3_prior_a"] },
 		});
 
+		const page = await (await stack.api(`/dashboard/disputes/${dispute.id}`)).text();
+		expect(page).toContain("qualified: matched on");
+		expect(page).toContain("ch_ce3_prior_b and ch_ce3_prior_a");
+
 		const updates = await stack.emulator(`/_emulator/disputes/${dispute.id}/updates`);
 		expect(updates).toHaveLength(1);
 		const ce3 = updates[0].evidence.enhanced_evidence.visa_compelling_evidence_3;

@@ -282,6 +282,24 @@ export interface FactView {
 	source?: unknown;
 }
 
+type Ce3View = NonNullable<NonNullable<Detail["assessment"]>["ce3"]>;
+
+function Ce3Status({ ce3, assessed }: { ce3: Ce3View | null; assessed: boolean }) {
+	if (!ce3) return <span class="muted">{assessed ? "does not apply" : "not assessed yet"}</span>;
+	if (ce3.status === "qualified" && "matched" in ce3)
+		return (
+			<>
+				qualified: matched on {ce3.matched.join(", ")} with prior charges {ce3.priorCharges.join(" and ")}
+			</>
+		);
+	return (
+		<span class="muted">
+			{ce3.status === "not_applicable" ? "does not apply" : "not qualified"}
+			{"detail" in ce3 ? `: ${ce3.detail}` : ""}
+		</span>
+	);
+}
+
 export function DisputePage(props: {
 	csrf: string;
 	dispute: Detail;
@@ -354,8 +372,29 @@ export function DisputePage(props: {
 						<dd class="error">{d.lastError}</dd>
 					</>
 				) : null}
+				<dt>Case strength</dt>
+				<dd>
+					{d.assessment ? (
+						<>
+							{d.assessment.tooWeak ? "too weak to fight" : d.assessment.strength} (playbook {d.assessment.playbook})
+							{d.assessment.weakReason ? <span class="muted">: {d.assessment.weakReason}</span> : null}
+						</>
+					) : (
+						<span class="muted">not assessed yet</span>
+					)}
+				</dd>
+				{d.assessment?.compliance ? (
+					<>
+						<dt>Compliance case</dt>
+						<dd class="notice">
+							{d.assessment.compliance}: countering it costs a network fee, acknowledged only when a person approves
+						</dd>
+					</>
+				) : null}
 				<dt>Visa CE 3.0</dt>
-				<dd class="muted">Not evaluated yet: Compelling Evidence 3.0 eligibility will appear here.</dd>
+				<dd>
+					<Ce3Status ce3={d.assessment?.ce3 ?? null} assessed={Boolean(d.assessment)} />
+				</dd>
 			</dl>
 
 			<div class="grid2">
