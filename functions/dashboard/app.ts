@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { approveDispute, retryDispute } from "../../lib/dashboard/actions";
+import { approveDispute, backfillNow, retryDispute } from "../../lib/dashboard/actions";
 import { disputeDetail, listDisputes } from "../../lib/dashboard/queries";
 import { PermanentError } from "../../lib/errors";
 import { type AppEnv, notFound, onError } from "../../lib/http/app";
 import type { AssembleMessage, SubmitMessage } from "../../lib/messages";
 import { STAGES } from "../../schema";
 import { evidencePdf } from "./evidence-pdf";
-import { requireOperator, withDatabase } from "./middleware";
+import { requireOperator, withClients } from "./middleware";
 import { dashboardPages } from "./pages";
 
 const disputeId = z.string().regex(/^(du|dp)_\w{1,100}$/, "not a dispute id");
@@ -50,7 +50,7 @@ function queues(env: Env) {
 export const operatorApi = new Hono<AppEnv>();
 
 operatorApi
-	.use("*", requireOperator("api"), withDatabase)
+	.use("*", requireOperator("api"), withClients)
 	.get("/disputes", async (c) => {
 		const query = parse(listQuery, c.req.query());
 		const [updatedAt, id] = query.cursor?.split("|") ?? [];
@@ -71,6 +71,10 @@ operatorApi
 		const id = parse(disputeId, c.req.param("id"));
 		const result = await approveDispute({ db: c.var.db, ...queues(c.env) }, id, "api");
 		return c.json(result, result.queued ? 202 : 200);
+	})
+	.post("/backfill", async (c) => {
+		const deps = { db: c.var.db, stripe: c.var.stripe, accounts: c.var.config.STRIPE_ACCOUNTS, ...queues(c.env) };
+		return c.json(await backfillNow(deps, "api"));
 	});
 
 operatorApi.onError(onError);

@@ -6,6 +6,7 @@ import { openDb } from "../../lib/db/client";
 import type { AppEnv } from "../../lib/http/app";
 import { bearerToken, timingSafeEqualText } from "../../lib/http/auth";
 import { csrfToken, sessionCookieName, verifyCsrf, verifySession } from "../../lib/http/session";
+import { createStripe } from "../../lib/stripe/client";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -64,12 +65,13 @@ function unauthorized(c: Context<AppEnv>) {
 	});
 }
 
-/** Validated configuration and one database pool per request, closed after the response. */
-export const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
+/** Validated configuration, one database pool (closed after the response) and one Stripe client per request. */
+export const withClients = createMiddleware<AppEnv>(async (c, next) => {
 	const config = parseConfig(dashboardConfigSchema, c.env);
 	const { db, close } = openDb(config.DATABASE_URL, config.DATABASE_WS_PROXY);
 	c.set("config", config);
 	c.set("db", db);
+	c.set("stripe", createStripe(config));
 	try {
 		await next();
 	} finally {

@@ -2,7 +2,6 @@ import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { z } from "zod";
-import type { ActionDeps } from "../../lib/dashboard/actions";
 import {
 	disputeDetail,
 	disputeFacts,
@@ -15,7 +14,13 @@ import {
 	outcomeStats,
 	overview,
 } from "../../lib/dashboard/queries";
-import { disputeAction, disputeActions, globalAction, globalActions } from "../../lib/dashboard/registry";
+import {
+	disputeAction,
+	disputeActions,
+	type GlobalActionDeps,
+	globalAction,
+	globalActions,
+} from "../../lib/dashboard/registry";
 import {
 	ConfirmPage,
 	DisputePage,
@@ -38,7 +43,7 @@ import {
 } from "../../lib/http/session";
 import type { AssembleMessage, SubmitMessage } from "../../lib/messages";
 import { STAGES } from "../../schema";
-import { isHttps, pageHeaders, requireOperator, withDatabase } from "./middleware";
+import { isHttps, pageHeaders, requireOperator, withClients } from "./middleware";
 
 /** Who the attempts log names for everything done from the HTML dashboard. */
 export const DASHBOARD_ACTOR = "dashboard";
@@ -52,9 +57,11 @@ async function render(c: Ctx, page: HtmlEscapedString | Promise<HtmlEscapedStrin
 	return c.html(`<!doctype html>${await page}`, status as 200);
 }
 
-function actionDeps(c: Ctx): ActionDeps {
+function actionDeps(c: Ctx): GlobalActionDeps {
 	return {
 		db: c.var.db,
+		stripe: c.var.stripe,
+		accounts: c.var.config.STRIPE_ACCOUNTS,
 		assembleQueue: c.env.ASSEMBLE_QUEUE as Queue<AssembleMessage>,
 		submitQueue: c.env.SUBMIT_QUEUE as Queue<SubmitMessage>,
 	};
@@ -152,7 +159,7 @@ dashboardPages.post("/login", async (c) => {
 	return c.redirect("/dashboard", 303);
 });
 
-dashboardPages.use("*", requireOperator("page"), withDatabase);
+dashboardPages.use("*", requireOperator("page"), withClients);
 
 dashboardPages.post("/logout", (c) => {
 	const secure = isHttps(c);
@@ -162,7 +169,10 @@ dashboardPages.post("/logout", (c) => {
 
 dashboardPages.get("/", async (c) => {
 	const [data, ratio] = await Promise.all([overview(c.var.db), disputeRatio(c.var.db)]);
-	return render(c, OverviewPage({ csrf: c.var.csrf ?? "", data, ratio }));
+	return render(
+		c,
+		OverviewPage({ csrf: c.var.csrf ?? "", data, ratio, backfill: ["backfill", globalActions.backfill] }),
+	);
 });
 
 /** For scripts and tests: is any dispute being worked on? (Pages refresh themselves while it is.) */
@@ -295,7 +305,7 @@ dashboardPages.get("/actions/:name", async (c) => {
 			title: `${action.label}?`,
 			description: action.confirm,
 			action: `/dashboard/actions/${name}`,
-			back: "/dashboard/failed",
+			back: action.back,
 		}),
 	);
 });
@@ -318,7 +328,7 @@ dashboardPages.post("/actions/:name", async (c) => {
 		);
 	}
 	const { summary } = await action.run(actionDeps(c), DASHBOARD_ACTOR);
-	return render(c, MessagePage({ title: action.label, message: summary, csrf: c.var.csrf, back: "/dashboard/failed" }));
+	return render(c, MessagePage({ title: action.label, message: summary, csrf: c.var.csrf, back: action.back }));
 });
 
 dashboardPages.notFound((c) => notFoundPage(c));

@@ -1,7 +1,9 @@
+import type Stripe from "stripe";
 import type { Stage } from "../../schema";
 import {
 	type ActionDeps,
 	approveDispute,
+	backfillNow,
 	RETRY_ALL_LIMIT,
 	retryAllFailed,
 	retryDispute,
@@ -56,25 +58,50 @@ export function disputeAction(name: string): DisputeAction | undefined {
 	return Object.hasOwn(disputeActions, name) ? disputeActions[name as DisputeActionName] : undefined;
 }
 
-/** Actions on the whole pipeline rather than one dispute (e.g. a future "backfill now"). */
+/** What an action on the whole pipeline may use besides the database and queues. */
+export interface GlobalActionDeps extends ActionDeps {
+	stripe: Stripe;
+	/** Connected accounts configured in STRIPE_ACCOUNTS. */
+	accounts: readonly string[];
+}
+
+/** Actions on the whole pipeline rather than one dispute. */
 export interface GlobalAction {
 	label: string;
 	confirm: string;
-	run(deps: ActionDeps, actor: string): Promise<{ summary: string }>;
+	/** The page the operator returns to. */
+	back: string;
+	run(deps: GlobalActionDeps, actor: string): Promise<{ summary: string }>;
 }
 
-export const globalActions: Record<"retry-failed", GlobalAction> = {
+export type GlobalActionName = "retry-failed" | "backfill";
+
+export const globalActions: Record<GlobalActionName, GlobalAction> = {
 	"retry-failed": {
 		label: "Retry all failed",
 		confirm: `Re-enqueue every failed dispute, oldest failure first, at most ${RETRY_ALL_LIMIT} at a time. Each one is retried once even if two operators click.`,
+		back: "/dashboard/failed",
 		run: async (deps, actor) => {
 			const result = await retryAllFailed(deps, actor);
 			const summary = `${result.retried.length} retried${result.skipped.length ? `, ${result.skipped.length} already in progress` : ""}${result.more ? "; more remain, run it again" : ""}`;
 			return { summary };
 		},
 	},
+	backfill: {
+		label: "Check Stripe for missed disputes",
+		confirm:
+			"List the open disputes Stripe reports (for the platform and every account in STRIPE_ACCOUNTS) and queue each one rebuttal does not know yet. The cron does this every 15 minutes; running it twice queues nothing twice.",
+		back: "/dashboard",
+		run: async (deps, actor) => {
+			const result = await backfillNow(deps, actor);
+			const failed = result.accounts.filter((a) => a.error);
+			const later = result.accounts.some((a) => a.resumesLater);
+			const summary = `${result.enqueued} missed dispute${result.enqueued === 1 ? "" : "s"} queued from ${result.accounts.length} account${result.accounts.length === 1 ? "" : "s"}${later ? "; more pages remain for the next run" : ""}${failed.length ? `; failed for ${failed.map((a) => `${a.account ?? "the platform"} (${a.error})`).join(", ")}` : ""}`;
+			return { summary };
+		},
+	},
 };
 
 export function globalAction(name: string): GlobalAction | undefined {
-	return Object.hasOwn(globalActions, name) ? globalActions[name as keyof typeof globalActions] : undefined;
+	return Object.hasOwn(globalActions, name) ? globalActions[name as GlobalActionName] : undefined;
 }

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type Stripe from "stripe";
 import type { DashboardConfig } from "../config";
 import type { Db } from "../db/client";
 import { ConfigError, describeError, RebuttalError } from "../errors";
@@ -11,6 +12,8 @@ export interface AppEnv {
 	Variables: {
 		config: DashboardConfig;
 		db: Db;
+		/** The platform's Stripe client (per-account calls pass `stripeAccount`). */
+		stripe: Stripe;
 		/** How the operator proved who they are: the bearer token (API clients) or a session cookie (browser). */
 		auth: "bearer" | "session";
 		/** The browser session and its CSRF token, when `auth` is "session". */

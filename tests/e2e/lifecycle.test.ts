@@ -250,6 +250,30 @@ describe("deadline sweep", () => {
 	});
 });
 
+describe("backfill on demand", () => {
+	it("POST /api/backfill queues a missed dispute once; the dashboard offers it behind a confirmation", async () => {
+		const missed = await stack.emulator("/_emulator/disputes", {
+			charge: freshCharge(),
+			reason: "product_not_received",
+		});
+		const first = await stack.api("/api/backfill", { method: "POST" });
+		expect(first.status).toBe(200);
+		expect((await first.json()).enqueued).toBe(1);
+		await waitForStage(missed.dispute.id, ["submitted"]);
+		const second = await (await stack.api("/api/backfill", { method: "POST" })).json();
+		expect(second.enqueued).toBe(0);
+		expect(second.accounts.map((a: { account: string | null }) => a.account)).toEqual([null, CONNECTED]);
+		const updates = await stack.emulator(`/_emulator/disputes/${missed.dispute.id}/updates`);
+		expect(updates.filter((u: { submit: boolean }) => u.submit)).toHaveLength(1);
+
+		const overview = await (await stack.api("/dashboard")).text();
+		expect(overview).toContain('href="/dashboard/actions/backfill"');
+		const confirm = await (await stack.api("/dashboard/actions/backfill")).text();
+		expect(confirm).toContain("queue each one rebuttal does not know yet");
+		expect((await fetch(`${stack.workerUrl}/api/backfill`, { method: "POST" })).status).toBe(401);
+	});
+});
+
 describe("npm run backfill", () => {
 	it("fires the running Worker's scheduled handler", async () => {
 		const { execFile } = await import("node:child_process");

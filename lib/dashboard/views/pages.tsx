@@ -113,7 +113,7 @@ function DisputeTable({ rows, empty }: { rows: DisputeListItem[]; empty: string 
 	);
 }
 
-export function OverviewPage(props: { csrf: string; data: Overview; ratio: Ratio }) {
+export function OverviewPage(props: { csrf: string; data: Overview; ratio: Ratio; backfill: [string, GlobalAction] }) {
 	const { data } = props;
 	const decided = data.outcomes.won + data.outcomes.lost;
 	return (
@@ -124,6 +124,11 @@ export function OverviewPage(props: { csrf: string; data: Overview; ratio: Ratio
 			refresh={data.inFlight > 0 ? LIVE_REFRESH_SECONDS : undefined}
 		>
 			<h1>Overview</h1>
+			<div class="actions">
+				<a class="button" href={`/dashboard/actions/${props.backfill[0]}`}>
+					{props.backfill[1].label}…
+				</a>
+			</div>
 			<section aria-labelledby="stages">
 				<h2 id="stages">Disputes per stage</h2>
 				<div class="cards">
