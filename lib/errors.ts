@@ -22,14 +22,20 @@ export class RetryableError extends RebuttalError {
 	readonly retryable = true;
 	/** Seconds the caller asked us to wait, when known (Retry-After). */
 	readonly retryAfterSeconds: number | undefined;
+	/**
+	 * A rate limit: the work itself is fine and only has to wait its turn, so waiting must not use up the
+	 * delivery budget that protects against work that keeps failing.
+	 */
+	readonly throttled: boolean;
 
 	constructor(
 		code: string,
 		message: string,
-		options?: { cause?: unknown; status?: number; retryAfterSeconds?: number },
+		options?: { cause?: unknown; status?: number; retryAfterSeconds?: number; throttled?: boolean },
 	) {
 		super(code, message, { status: 503, ...options });
 		this.retryAfterSeconds = options?.retryAfterSeconds;
+		this.throttled = options?.throttled ?? false;
 	}
 }
 

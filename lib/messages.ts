@@ -26,6 +26,9 @@ const stripeAccount = z
 	.regex(/^acct_\w+$/)
 	.nullable();
 
+/** How many times this message was sent again because Stripe rate-limited its work (see lib/queue.ts). */
+const throttled = z.number().int().min(1).max(1000).optional();
+
 /** From intake: one verified Stripe event. */
 export const eventMessageSchema = z.object({
 	kind: z.literal("event"),
@@ -35,6 +38,7 @@ export const eventMessageSchema = z.object({
 	stripeAccount,
 	/** Stripe's `created` of the event, seconds since the epoch. */
 	created: z.number().int().nonnegative(),
+	throttled,
 });
 
 /** From the dashboard or a sweep: assemble this dispute again. */
@@ -43,6 +47,7 @@ export const reassembleMessageSchema = z.object({
 	disputeId: z.string().regex(/^(du|dp)_\w+$/),
 	stripeAccount,
 	requestedBy: z.string().max(200),
+	throttled,
 });
 
 export const assembleMessageSchema = z.discriminatedUnion("kind", [eventMessageSchema, reassembleMessageSchema]);
@@ -54,6 +59,7 @@ export const submitMessageSchema = z.object({
 	stripeAccount,
 	/** Set by an operator's approval in review mode: submit what is staged. */
 	approvedBy: z.string().max(200).optional(),
+	throttled,
 });
 export type SubmitMessage = z.infer<typeof submitMessageSchema>;
 

@@ -17,9 +17,29 @@ export interface ConsumeOptions<T> {
 	onPermanentFailure(error: unknown, body: T | undefined, message: ConsumedMessage): Promise<void>;
 	/** Best-effort record of a retry; its own failure never changes the outcome. */
 	onRetry?(error: unknown, body: T, message: ConsumedMessage, delaySeconds: number): Promise<void>;
+	/**
+	 * Sends a fresh copy of a message whose work was rate-limited, after a delay. Without it, a rate limit is
+	 * retried like any other transient error and counts against the queue's max_retries.
+	 */
+	requeue?(body: T, delaySeconds: number): Promise<unknown>;
 }
 
 const MAX_DELAY_SECONDS = 3600;
+/**
+ * Fresh copies one message may get for rate limits. Each waits up to an hour, so this spans days — far longer
+ * than any burst — while still ending a loop that would otherwise never stop (then ordinary retries take over).
+ */
+export const MAX_THROTTLED_REQUEUES = 48;
+
+/**
+ * Delay before the n-th fresh copy of a rate-limited message: exponential with full jitter, so a burst of
+ * messages that met the limit together spreads out instead of meeting it together again.
+ */
+export function throttleDelaySeconds(requeues: number, baseDelaySeconds: number, retryAfterSeconds?: number): number {
+	const exponential = Math.max(1, baseDelaySeconds) * 2 ** Math.max(0, requeues - 1);
+	const delay = Math.max(exponential * (1 + Math.random()), retryAfterSeconds ?? 0);
+	return Math.min(Math.round(delay), MAX_DELAY_SECONDS);
+}
 
 export function backoffSeconds(attempts: number, baseDelaySeconds: number, retryAfterSeconds?: number): number {
 	const exponential = baseDelaySeconds * 2 ** Math.max(0, attempts - 1);
@@ -58,6 +78,12 @@ async function consumeOne<T>(
 		await handle(parsed.data, message);
 		message.ack();
 	} catch (error) {
+		if (
+			error instanceof RetryableError &&
+			error.throttled &&
+			(await requeueThrottled(error, parsed.data, message, options))
+		)
+			return;
 		if (isRetryable(error)) {
 			const retryAfter = error instanceof RetryableError ? error.retryAfterSeconds : undefined;
 			const delaySeconds = backoffSeconds(message.attempts, options.baseDelaySeconds, retryAfter);
@@ -69,6 +95,34 @@ async function consumeOne<T>(
 		}
 		await settlePermanent(error, parsed.data, message, options);
 	}
+}
+
+/**
+ * A rate-limited message goes back on the queue as a fresh copy (its delivery count starts again) and this
+ * delivery is acked, so waiting for Stripe never exhausts max_retries and never dead-letters a dispute. False
+ * when that is not possible (no requeue, too many copies already, or the send failed): retry as usual.
+ */
+async function requeueThrottled<T>(
+	error: RetryableError,
+	body: T,
+	message: ConsumedMessage,
+	options: ConsumeOptions<T>,
+): Promise<boolean> {
+	if (!options.requeue) return false;
+	const requeues = ((body as { throttled?: number }).throttled ?? 0) + 1;
+	if (requeues > MAX_THROTTLED_REQUEUES) return false;
+	const delaySeconds = throttleDelaySeconds(requeues, options.baseDelaySeconds, error.retryAfterSeconds);
+	try {
+		await options.requeue({ ...body, throttled: requeues }, delaySeconds);
+	} catch (sendError) {
+		console.warn("could not requeue a rate-limited message; retrying it", describeError(sendError));
+		return false;
+	}
+	await options.onRetry?.(error, body, message, delaySeconds).catch((recordError) => {
+		console.warn("could not record retry", describeError(recordError));
+	});
+	message.ack();
+	return true;
 }
 
 async function settlePermanent<T>(

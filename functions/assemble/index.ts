@@ -21,6 +21,7 @@ export default {
 				(body, m) => handleAssembleMessage(deps, body, m.attempts),
 				{
 					baseDelaySeconds: config.QUEUE_RETRY_BASE_SECONDS,
+					requeue: (body, delaySeconds) => deps.assembleQueue.send(body, { delaySeconds }),
 					onPermanentFailure: (error, body, m) =>
 						recordPermanentFailure(deps.db, "assemble", error, body, m.attempts, batch.queue),
 					onRetry: (error, body, m, delaySeconds) =>

@@ -17,6 +17,7 @@ export default {
 			}
 			await consumeEach(batch.messages, submitMessageSchema, (body, m) => handleSubmitMessage(deps, body, m.attempts), {
 				baseDelaySeconds: config.QUEUE_RETRY_BASE_SECONDS,
+				requeue: (body, delaySeconds) => deps.submitQueue.send(body, { delaySeconds }),
 				onPermanentFailure: (error, body, m) =>
 					recordPermanentFailure(deps.db, "submit", error, body, m.attempts, batch.queue),
 				onRetry: (error, body, m, delaySeconds) =>

@@ -17,6 +17,7 @@ export function classifyStripeError(error: unknown, action: string) {
 		return new RetryableError("stripe_rate_limited", detail, {
 			cause: error,
 			retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
+			throttled: true,
 		});
 	}
 	if (status === 409) return new RetryableError("stripe_conflict", detail, { cause: error });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { PermanentError, RetryableError } from "../../lib/errors";
-import { backoffSeconds, type ConsumedMessage, consumeEach } from "../../lib/queue";
+import {
+	backoffSeconds,
+	type ConsumedMessage,
+	consumeEach,
+	MAX_THROTTLED_REQUEUES,
+	throttleDelaySeconds,
+} from "../../lib/queue";
 
 class Message implements ConsumedMessage {
 	outcome: "acked" | { retried: number | undefined } | null = null;
@@ -80,6 +86,88 @@ describe("consumeEach", () => {
 			{ baseDelaySeconds: 1, onPermanentFailure: async () => {} },
 		);
 		expect(message.outcome).toEqual({ retried: 120 });
+	});
+});
+
+describe("rate-limited messages", () => {
+	const throttledSchema = z.object({ n: z.number(), throttled: z.number().optional() });
+	const rateLimited = () => new RetryableError("stripe_rate_limited", "slow down", { throttled: true });
+
+	it("go back on the queue as a fresh copy, counted, and the delivery is acked", async () => {
+		const sent: { body: unknown; delaySeconds: number }[] = [];
+		const retries: number[] = [];
+		const message = new Message({ n: 7 }, 8);
+		await consumeEach([message], throttledSchema, async () => Promise.reject(rateLimited()), {
+			baseDelaySeconds: 10,
+			onPermanentFailure: async () => expect.fail("a rate limit is not permanent"),
+			onRetry: async (_e, _b, _m, delay) => void retries.push(delay),
+			requeue: async (body, delaySeconds) => void sent.push({ body, delaySeconds }),
+		});
+		expect(message.outcome).toBe("acked");
+		expect(sent).toEqual([{ body: { n: 7, throttled: 1 }, delaySeconds: expect.any(Number) }]);
+		expect(sent[0]!.delaySeconds).toBeGreaterThanOrEqual(10);
+		expect(sent[0]!.delaySeconds).toBeLessThanOrEqual(20);
+		expect(retries).toEqual([sent[0]!.delaySeconds]);
+
+		const again = new Message({ n: 7, throttled: 3 });
+		await consumeEach([again], throttledSchema, async () => Promise.reject(rateLimited()), {
+			baseDelaySeconds: 10,
+			onPermanentFailure: async () => {},
+			requeue: async (body, delaySeconds) => void sent.push({ body, delaySeconds }),
+		});
+		expect(sent[1]!.body).toEqual({ n: 7, throttled: 4 });
+	});
+
+	it("are retried as usual when the copy cannot be sent, when they were copied too often, or without requeue", async () => {
+		const failing = new Message({ n: 1 });
+		await consumeEach([failing], throttledSchema, async () => Promise.reject(rateLimited()), {
+			baseDelaySeconds: 5,
+			onPermanentFailure: async () => {},
+			requeue: async () => Promise.reject(new Error("queue unavailable")),
+		});
+		expect(failing.outcome).toEqual({ retried: expect.any(Number) });
+
+		let sends = 0;
+		const exhausted = new Message({ n: 1, throttled: MAX_THROTTLED_REQUEUES });
+		await consumeEach([exhausted], throttledSchema, async () => Promise.reject(rateLimited()), {
+			baseDelaySeconds: 5,
+			onPermanentFailure: async () => {},
+			requeue: async () => void sends++,
+		});
+		expect(exhausted.outcome).toEqual({ retried: expect.any(Number) });
+		expect(sends).toBe(0);
+
+		const plain = new Message({ n: 1 });
+		await consumeEach([plain], throttledSchema, async () => Promise.reject(rateLimited()), {
+			baseDelaySeconds: 5,
+			onPermanentFailure: async () => {},
+		});
+		expect(plain.outcome).toEqual({ retried: expect.any(Number) });
+	});
+
+	it("other transient errors still use the delivery budget", async () => {
+		let sends = 0;
+		const message = new Message({ n: 1 });
+		await consumeEach([message], throttledSchema, async () => Promise.reject(new RetryableError("down", "5xx")), {
+			baseDelaySeconds: 5,
+			onPermanentFailure: async () => {},
+			requeue: async () => void sends++,
+		});
+		expect(message.outcome).toEqual({ retried: expect.any(Number) });
+		expect(sends).toBe(0);
+	});
+
+	it.each([
+		[1, 10, 10, 20],
+		[3, 10, 40, 80],
+		[12, 10, 3600, 3600],
+	])("copy %i with base %i waits between %i and %i seconds", (n, base, min, max) => {
+		for (let i = 0; i < 20; i++) {
+			const delay = throttleDelaySeconds(n, base);
+			expect(delay).toBeGreaterThanOrEqual(min);
+			expect(delay).toBeLessThanOrEqual(max);
+		}
+		expect(throttleDelaySeconds(1, 1, 90)).toBe(90);
 	});
 });
 
