@@ -45,6 +45,10 @@ export async function verifyWebhook(
 }
 
 function toEventMessage(event: Stripe.Event): EventMessage | null {
+	// Signed JSON is not necessarily an object: `null`, `7` or `[]` verify just as well.
+	if (typeof event !== "object" || event === null || Array.isArray(event)) {
+		throw new WebhookRejected("event is not a JSON object");
+	}
 	const raw = event as unknown as {
 		id?: unknown;
 		type?: unknown;

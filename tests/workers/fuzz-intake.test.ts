@@ -213,15 +213,18 @@ describe("webhook fuzzing: nothing unverified gets in", () => {
 		);
 	});
 
-	// Known bug, found by this fuzzer: a correctly signed body of `null` makes intake throw (500) instead of
-	// answering 400. Nothing is enqueued either way. Turn this into an ordinary test once intake checks the shape.
-	it.fails("rejects a correctly signed `null` body with a 4xx (known bug: 500)", async () => {
-		const { response, sent } = await callWorker(
-			webhook("null", { "content-type": "application/json", "stripe-signature": await sign("null") }),
-		);
-		expect(sent).toEqual([]);
-		await expectRejected(response, sent);
-	});
+	// Found by this fuzzer: a correctly signed body of `null` once made intake answer 500.
+	it.each(["null", "7", '"evt"', "[]", "[{}]", "true"])(
+		"rejects the correctly signed non-object %s with a 400",
+		async (body) => {
+			const { response, sent } = await callWorker(
+				webhook(body, { "content-type": "application/json", "stripe-signature": await sign(body) }),
+			);
+			expect(sent).toEqual([]);
+			expect(response.status).toBe(400);
+			await expectRejected(response, sent);
+		},
+	);
 
 	it("rejects other methods and odd headers on the webhook route without enqueuing", async () => {
 		await fc.assert(
