@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { approveDispute, backfillNow, retryDispute } from "../../lib/dashboard/actions";
-import { disputeDetail, listDisputes } from "../../lib/dashboard/queries";
+import { disputeDetail, listDisputes, listEarlyFraudWarnings } from "../../lib/dashboard/queries";
 import { PermanentError } from "../../lib/errors";
 import { type AppEnv, notFound, onError } from "../../lib/http/app";
 import type { AssembleMessage, SubmitMessage } from "../../lib/messages";
@@ -71,6 +71,10 @@ operatorApi
 		const id = parse(disputeId, c.req.param("id"));
 		const result = await approveDispute({ db: c.var.db, ...queues(c.env) }, id, "api");
 		return c.json(result, result.queued ? 202 : 200);
+	})
+	.get("/early-fraud-warnings", async (c) => {
+		const { limit } = parse(z.object({ limit: listQuery.shape.limit }), c.req.query());
+		return c.json(await listEarlyFraudWarnings(c.var.db, { limit }));
 	})
 	.post("/backfill", async (c) => {
 		const deps = { db: c.var.db, stripe: c.var.stripe, accounts: c.var.config.STRIPE_ACCOUNTS, ...queues(c.env) };

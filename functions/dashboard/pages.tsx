@@ -11,6 +11,7 @@ import {
 	inFlightCount,
 	knownReasons,
 	listDisputes,
+	listEarlyFraudWarnings,
 	outcomeStats,
 	overview,
 } from "../../lib/dashboard/queries";
@@ -31,6 +32,7 @@ import {
 	OutcomesPage,
 	OverviewPage,
 } from "../../lib/dashboard/views/pages";
+import { WarningsPage } from "../../lib/dashboard/views/warnings";
 import { ConfigError, describeError, RebuttalError } from "../../lib/errors";
 import type { AppEnv } from "../../lib/http/app";
 import { timingSafeEqualText } from "../../lib/http/auth";
@@ -213,6 +215,11 @@ dashboardPages.get("/failed", async (c) => {
 dashboardPages.get("/outcomes", async (c) => {
 	const [stats, ratio] = await Promise.all([outcomeStats(c.var.db), disputeRatio(c.var.db)]);
 	return render(c, OutcomesPage({ csrf: c.var.csrf ?? "", stats, ratio }));
+});
+
+dashboardPages.get("/warnings", async (c) => {
+	const data = await listEarlyFraudWarnings(c.var.db, { limit: 100 });
+	return render(c, WarningsPage({ csrf: c.var.csrf ?? "", data, refundLimit: c.var.config.EFW_REFUND_MAX_AMOUNT }));
 });
 
 dashboardPages.get("/disputes/:id", async (c) => {

@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, inArray, isNotNull, lt, notInArray, or, type SQL, sql } from "drizzle-orm";
-import { charges, disputes, evidence, type Stage } from "../../schema";
+import { charges, disputes, earlyFraudWarnings, evidence, type Stage } from "../../schema";
 import type { Db } from "../db/client";
 import { NotFoundError } from "../errors";
 import { getAssessment, presentAssessment } from "../evidence/assess";
@@ -302,4 +302,42 @@ export async function disputeFacts(db: Db, disputeId: string, limit = 300) {
 		label: String(f.label ?? ""),
 		display: String(f.display ?? f.value ?? ""),
 	}));
+}
+
+/** Radar early fraud warnings, newest first, with what rebuttal did about each and totals per action. */
+export async function listEarlyFraudWarnings(db: Db, query: { limit: number }) {
+	const [rows, totals] = await Promise.all([
+		db
+			.select()
+			.from(earlyFraudWarnings)
+			.orderBy(desc(earlyFraudWarnings.recordedAt), desc(earlyFraudWarnings.id))
+			.limit(query.limit),
+		db
+			.select({
+				action: earlyFraudWarnings.action,
+				count: sql<number>`count(*)::int`.mapWith(Number),
+				amount: sql<number>`coalesce(sum(${earlyFraudWarnings.amount}), 0)::bigint`.mapWith(Number),
+			})
+			.from(earlyFraudWarnings)
+			.groupBy(earlyFraudWarnings.action),
+	]);
+	return {
+		totals: Object.fromEntries(totals.map((t) => [t.action, { count: t.count, amount: t.amount }])) as Partial<
+			Record<"recorded" | "refunded" | "not_refunded", { count: number; amount: number }>
+		>,
+		warnings: rows.map((w) => ({
+			id: w.id,
+			chargeId: w.chargeId,
+			stripeAccount: w.stripeAccount,
+			actionable: w.actionable,
+			fraudType: w.fraudType,
+			amount: w.amount,
+			currency: w.currency,
+			action: w.action,
+			actionReason: w.actionReason,
+			refundId: w.refundId,
+			warningCreatedAt: w.warningCreatedAt?.toISOString() ?? null,
+			recordedAt: w.recordedAt.toISOString(),
+		})),
+	};
 }

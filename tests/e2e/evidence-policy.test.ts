@@ -51,6 +51,32 @@ describe("submission policy end to end", () => {
 		expect(JSON.stringify(updates[0].evidence)).not.toContain("fee_acknowledged");
 	});
 
+	it("records an early fraud warning and shows what was done about it in the API and the dashboard", async () => {
+		const charge = customers[2 % customers.length]!.chargeIds[2]!;
+		const { warning, event } = await stack.emulator("/_emulator/early_fraud_warnings", {
+			charge,
+			actionable: true,
+			fraud_type: "made_with_stolen_card",
+		});
+		expect((await stack.sendEvent(event)).status).toBe(200);
+		const listed = await waitFor(async () => {
+			const body = await (await stack.api("/api/early-fraud-warnings")).json();
+			return body.warnings.find((w: { id: string }) => w.id === warning.id) ?? null;
+		}, 60_000);
+		expect(listed).toMatchObject({
+			chargeId: charge,
+			actionable: true,
+			fraudType: "made_with_stolen_card",
+			action: "not_refunded",
+			actionReason: expect.stringMatching(/policy off/),
+		});
+		const page = await (await stack.api("/dashboard/warnings")).text();
+		expect(page).toContain(warning.id);
+		expect(page).toContain("not refunded");
+		expect(page).toContain("set EFW_REFUND_MAX_AMOUNT");
+		expect((await stack.api("/api/early-fraud-warnings?limit=0")).status).toBe(400);
+	});
+
 	it("marks a Klarna dispute and skips it with the reason", async () => {
 		const charge = customers[1 % customers.length]!.chargeIds[1]!;
 		const dispute = await openSeededDispute(charge, {

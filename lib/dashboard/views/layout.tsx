@@ -40,13 +40,14 @@ svg text{font:12px system-ui,sans-serif;fill:var(--fg)}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 `;
 
-export type NavItem = "overview" | "disputes" | "failed" | "outcomes";
+export type NavItem = "overview" | "disputes" | "failed" | "outcomes" | "warnings";
 
 const NAV: [NavItem, string, string][] = [
 	["overview", "/dashboard", "Overview"],
 	["disputes", "/dashboard/disputes", "Disputes"],
 	["failed", "/dashboard/failed", "Dead letters"],
 	["outcomes", "/dashboard/outcomes", "Outcomes"],
+	["warnings", "/dashboard/warnings", "Fraud warnings"],
 ];
 
 export interface LayoutProps {

@@ -1,8 +1,8 @@
 import { STAGES } from "../../../schema";
-import { formatAmount } from "../../evidence/format";
 import type { disputeDetail, disputeRatio, listDisputes, outcomeStats, overview } from "../queries";
 import type { DisputeAction, GlobalAction } from "../registry";
 import { BarChart, RatioGauge } from "./charts";
+import { disputeHref, money, pct, relative, when } from "./format";
 import { CsrfField, Layout, StageBadge } from "./layout";
 
 type Overview = Awaited<ReturnType<typeof overview>>;
@@ -14,30 +14,6 @@ type Ratio = Awaited<ReturnType<typeof disputeRatio>>;
 
 /** Refresh interval (seconds) while disputes are in flight. */
 export const LIVE_REFRESH_SECONDS = 3;
-
-function money(amount: number, currency: string) {
-	return currency ? formatAmount(amount, currency) : "—";
-}
-
-function when(iso: string | null) {
-	if (!iso) return "—";
-	return `${iso.slice(0, 16).replace("T", " ")} UTC`;
-}
-
-function relative(iso: string | null, now = Date.now()) {
-	if (!iso) return "";
-	const hours = (Date.parse(iso) - now) / 3_600_000;
-	if (hours < 0) return `overdue by ${Math.round(-hours)} h`;
-	return hours < 48 ? `in ${Math.round(hours)} h` : `in ${Math.round(hours / 24)} days`;
-}
-
-function pct(n: number) {
-	return `${Math.round(n * 100)} %`;
-}
-
-function disputeHref(id: string) {
-	return `/dashboard/disputes/${encodeURIComponent(id)}`;
-}
 
 export function LoginPage(props: { error?: string; status?: string }) {
 	return (
