@@ -443,7 +443,11 @@ function readmeBlock(results: Results): string {
 				.map(([k, v]) => `${v} ${k}`)
 				.join(", ")}.`,
 		);
-		if (burst.failuresFrom429 > 0)
+		if (burst.failuresFrom429 === 0)
+			notes.push(
+				`No dispute failed on a rate limit: ${burst.disputesThatMet429} met at least one 429 and waited for it. A message whose Stripe call meets a 429 goes back on its queue as a fresh copy with jittered backoff (\`lib/queue.ts\`), so waiting for the limit never uses up the retries that protect against work that keeps failing. rebuttal does not pace its calls ahead of the limit; the gap to the floor is the time spent backing off.`,
+			);
+		else
 			notes.push(
 				`**Open problem shown by this run:** ${burst.failuresFrom429} of ${burst.disputes} disputes were marked \`failed\` because their message met a 429 on every one of its 9 deliveries. rebuttal does not pace its Stripe calls across concurrent queue batches; it relies on the queue's backoff, and with ${base} s first retries that backoff (about ${Math.round((base * 255) / 60)} minutes in all) runs out before a burst this size drains. With the default 30 s first retry the same backoff spans hours, so the disputes would get through late rather than fail; \`POST /api/disputes/:id/retry\` recovers them either way.`,
 			);
