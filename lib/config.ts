@@ -18,6 +18,12 @@ const databaseUrl = z
 const optional = <T extends z.ZodType>(schema: T) =>
 	z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
+/**
+ * The fewest pages PDF_MAX_PAGES may set: the leanest layout (cover, case, identity, transaction, usage
+ * summary) of the largest case fits in 4 (tests/unit/pdf.test.ts), so a smaller limit could fail a dispute.
+ */
+export const MIN_PDF_PAGES = 4;
+
 export const intakeConfigSchema = z.object({
 	STRIPE_WEBHOOK_SECRET: webhookSecret,
 });
@@ -35,7 +41,13 @@ export const pipelineConfigSchema = z.object({
 	),
 	MERCHANT_NAME: optional(z.string().min(1).max(200)),
 	/** Page limit of the evidence PDF (default 10; Stripe accepts fewer than 50). */
-	PDF_MAX_PAGES: optional(z.coerce.number().int().min(2, "must be at least 2").max(49, "must be at most 49")),
+	PDF_MAX_PAGES: optional(
+		z.coerce
+			.number()
+			.int()
+			.min(MIN_PDF_PAGES, `must be at least ${MIN_PDF_PAGES}, the leanest evidence document of a very large case`)
+			.max(49, "must be at most 49"),
+	),
 	/** Byte limit of the evidence PDF (default 2,000,000; at most 4,500,000, the limit for all of a dispute's files). */
 	PDF_MAX_BYTES: optional(
 		z.coerce.number().int().min(100_000, "must be at least 100000").max(4_500_000, "must be at most 4500000"),

@@ -47,6 +47,10 @@ describe("PDF_MAX_PAGES and PDF_MAX_BYTES", () => {
 
 	it("keep within Stripe's limits: fewer than 50 pages, all of a dispute's files within 4.5 MB", () => {
 		expect(() => parseConfig(pipelineConfigSchema, { ...base, PDF_MAX_PAGES: "50" })).toThrow(ConfigError);
+		// Below what the leanest document of a very large case needs, a dispute could fail for lack of pages.
+		expect(() => parseConfig(pipelineConfigSchema, { ...base, PDF_MAX_PAGES: "3" })).toThrow(
+			/PDF_MAX_PAGES must be at least 4/,
+		);
 		expect(() => parseConfig(pipelineConfigSchema, { ...base, PDF_MAX_BYTES: "5000000" })).toThrow(/PDF_MAX_BYTES/);
 		expect(() => parseConfig(pipelineConfigSchema, { ...base, PDF_MAX_PAGES: "ten" })).toThrow(/PDF_MAX_PAGES/);
 	});
