@@ -2,19 +2,11 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { NotifyMessage } from "../../lib/lifecycle/messages";
+import { consumeNotifications } from "../../lib/lifecycle/notify-consumer";
 import type { ConsumedMessage } from "../../lib/queue";
 
-// The notify queue's consumer (functions/notify/index.ts) per message: what it acks, what it retries and when,
+// The notify queue's consumer (lib/lifecycle/notify-consumer.ts, run by functions/notify) per message: what it acks, what it retries and when,
 // posting to a real HTTP server on 127.0.0.1. deliverNotification's status classes alone are in lifecycle.test.ts.
-
-interface NotifyConsumer {
-	queue(batch: { queue: string; messages: readonly ConsumedMessage[] }, env: Record<string, unknown>): Promise<void>;
-}
-
-// Imported by a computed path: the Worker module is typed against the Workers runtime types, which the Node
-// typecheck of the tests does not load; at run time it is plain TypeScript.
-const CONSUMER_MODULE = "../../functions/notify/index";
-let consumer: NotifyConsumer;
 
 class Message implements ConsumedMessage {
 	outcome: "acked" | { retried: number | undefined } | null = null;
@@ -45,7 +37,6 @@ let server: Server;
 let url: string;
 
 beforeAll(async () => {
-	consumer = ((await import(/* @vite-ignore */ CONSUMER_MODULE)) as { default: NotifyConsumer }).default;
 	server = createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -108,7 +99,7 @@ describe("notify queue consumer", () => {
 		const busy = new Message(notice("du_busy"));
 		const limited = new Message(notice("du_limited"));
 		const gone = new Message(notice("du_gone", "lost"));
-		await consumer.queue({ queue: "rebuttal-notify", messages: [ok, busy, limited, gone] }, env());
+		await consumeNotifications({ queue: "rebuttal-notify", messages: [ok, busy, limited, gone] }, env());
 
 		expect(ok.outcome).toBe("acked");
 		// First delivery with QUEUE_RETRY_BASE_SECONDS 30: 30 s plus at most 20 % jitter.
@@ -136,7 +127,7 @@ describe("notify queue consumer", () => {
 		const outcomes: Message["outcome"][] = [];
 		for (const attempts of [1, 2, 3]) {
 			const message = new Message(notice("du_flaky"), attempts);
-			await consumer.queue({ queue: "rebuttal-notify", messages: [message] }, env());
+			await consumeNotifications({ queue: "rebuttal-notify", messages: [message] }, env());
 			outcomes.push(message.outcome);
 		}
 		const [first, second, third] = outcomes as [{ retried: number }, { retried: number }, "acked"];
@@ -156,7 +147,7 @@ describe("notify queue consumer", () => {
 		await new Promise((resolve) => closed.close(resolve));
 
 		const message = new Message(notice("du_down"));
-		await consumer.queue(
+		await consumeNotifications(
 			{ queue: "rebuttal-notify", messages: [message] },
 			env({ NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${port}/hook` }),
 		);
@@ -166,7 +157,7 @@ describe("notify queue consumer", () => {
 
 	it("acks without posting when NOTIFY_WEBHOOK_URL was unset after the notice was enqueued", async () => {
 		const message = new Message(notice("du_off"));
-		await consumer.queue({ queue: "rebuttal-notify", messages: [message] }, env({ NOTIFY_WEBHOOK_URL: "" }));
+		await consumeNotifications({ queue: "rebuttal-notify", messages: [message] }, env({ NOTIFY_WEBHOOK_URL: "" }));
 		expect(message.outcome).toBe("acked");
 		expect(received).toHaveLength(0);
 	});
@@ -174,7 +165,7 @@ describe("notify queue consumer", () => {
 	it("records and acks a malformed message without posting it", async () => {
 		const message = new Message({ kind: "won", disputeId: "not-a-dispute", payload: { text: "x" } });
 		const good = new Message(notice("du_fine"));
-		await consumer.queue({ queue: "rebuttal-notify", messages: [message, good] }, env());
+		await consumeNotifications({ queue: "rebuttal-notify", messages: [message, good] }, env());
 		expect(message.outcome).toBe("acked");
 		expect(good.outcome).toBe("acked");
 		expect(received.map((r) => r.disputeId)).toEqual(["du_fine"]);
@@ -185,7 +176,7 @@ describe("notify queue consumer", () => {
 
 	it("acks and logs what reaches the dead-letter queue, posting nothing", async () => {
 		const message = new Message(notice("du_dead"), 6);
-		await consumer.queue({ queue: "rebuttal-notify-dlq", messages: [message] }, env());
+		await consumeNotifications({ queue: "rebuttal-notify-dlq", messages: [message] }, env());
 		expect(message.outcome).toBe("acked");
 		expect(received).toHaveLength(0);
 		expect(String(errors.mock.calls[0]?.[0])).toBe("notification dropped after 6 deliveries");
