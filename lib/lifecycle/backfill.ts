@@ -2,7 +2,7 @@ import { eq, inArray, lt, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { backfillClaims, backfillCursors, disputes } from "../../schema";
 import type { Db } from "../db/client";
-import { describeError, RetryableError } from "../errors";
+import { describeError, isRetryable, RetryableError } from "../errors";
 import type { AssembleMessage, QueueSender } from "../messages";
 import { OPEN_STATUSES } from "../pipeline/reconcile";
 import { recordAttempt } from "../pipeline/store";
@@ -107,8 +107,9 @@ async function backfillAccount(
 		}
 	} catch (error) {
 		report.error = describeError(error);
-		// Keep the cursor where the last full page ended: the next run resumes there.
-		hasMore = true;
+		// A transient failure keeps the cursor where the last full page ended, for the next run to resume there. A
+		// permanent one (Stripe refusing the cursor itself, say) would repeat forever: the next run starts afresh.
+		hasMore = isRetryable(error);
 	}
 	report.resumesLater = hasMore;
 	const cursor = hasMore ? (startingAfter ?? null) : null;

@@ -264,6 +264,20 @@ describe("backfillOpenDisputes", () => {
 		expect(ids(b.sent)).toEqual([...connected, ...platform]);
 	});
 
+	it("starts afresh when Stripe refuses the saved cursor, instead of failing on it every run", async () => {
+		const ids = await seedDisputes(2);
+		await t.exec("insert into rebuttal.backfill_cursors (stripe_account, starting_after) values ('', 'dp_gone')");
+		const first = backfill();
+		const [refused] = await first.run();
+		expect(refused).toMatchObject({ enqueued: 0, resumesLater: false, error: expect.stringContaining("dp_gone") });
+		const { rows } = await t.exec("select starting_after from rebuttal.backfill_cursors where stripe_account = ''");
+		expect(rows[0]).toMatchObject({ starting_after: null });
+		const second = backfill();
+		const [report] = await second.run();
+		expect(report).toMatchObject({ enqueued: 2, error: null });
+		expect(second.sent.map((m) => (m.kind === "reassemble" ? m.disputeId : null))).toEqual(ids);
+	});
+
 	it("enqueues each dispute once when two runs overlap", async () => {
 		const seeded = await seedDisputes(8);
 		// Both runs share one queue; each send yields so the runs interleave between claims.
