@@ -1,6 +1,8 @@
 // `npm run demo`: `npm run dev`, then a dispute of each of five reasons, followed through the pipeline to `submitted`.
+
+import type { DisputeReason } from "../lib/evidence/playbooks";
 import { startDevSession } from "./dev-session";
-import { type DisputeReason, simulateDispute } from "./webhook";
+import { simulateDispute } from "./webhook";
 
 const SCENARIOS: { reason: DisputeReason; account: string }[] = [
 	{ reason: "fraudulent", account: "usr_ada_lovelace" },

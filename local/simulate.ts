@@ -2,12 +2,13 @@
 // opens a dispute on a demo charge in the Stripe emulator of a running `npm run dev` and delivers the signed
 // `charge.dispute.created` webhook to the Worker.
 import { parseArgs } from "node:util";
+import { DISPUTE_REASONS, isDisputeReason } from "../lib/evidence/playbooks";
 import { readSessionFile } from "./dev-session";
 import { LOCAL_STRIPE_SECRET_KEY, LOCAL_WEBHOOK_SECRET, resolveLocalConfig } from "./env";
-import { isDisputeReason, STRIPE_DISPUTE_REASONS, simulateDispute } from "./webhook";
+import { simulateDispute } from "./webhook";
 
 const usage = `usage: npm run simulate -- <reason> [--account <id>] [--url <worker url>] [--emulator <url>] [--amount <cents>]
-reasons: ${STRIPE_DISPUTE_REASONS.join(", ")}`;
+reasons: ${DISPUTE_REASONS.join(", ")}`;
 
 function fail(message: string): never {
 	console.error(message);

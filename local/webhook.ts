@@ -1,28 +1,5 @@
 import Stripe from "stripe";
-
-/** Every reason Stripe gives a dispute (`dispute.reason`). */
-export const STRIPE_DISPUTE_REASONS = [
-	"bank_cannot_process",
-	"check_returned",
-	"credit_not_processed",
-	"customer_initiated",
-	"debit_not_authorized",
-	"duplicate",
-	"fraudulent",
-	"general",
-	"incorrect_account_details",
-	"insufficient_funds",
-	"noncompliant",
-	"product_not_received",
-	"product_unacceptable",
-	"subscription_canceled",
-	"unrecognized",
-] as const;
-export type DisputeReason = (typeof STRIPE_DISPUTE_REASONS)[number];
-
-export function isDisputeReason(value: string): value is DisputeReason {
-	return (STRIPE_DISPUTE_REASONS as readonly string[]).includes(value);
-}
+import type { DisputeReason } from "../lib/evidence/playbooks";
 
 /** Signs an event as Stripe would and posts it to the Worker's webhook endpoint. */
 export async function deliverEvent(workerUrl: string, webhookSecret: string, event: unknown): Promise<Response> {

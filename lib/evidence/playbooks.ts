@@ -7,6 +7,30 @@ import type { EvidenceCase, EvidenceTextField, Fact } from "./types";
  * fighting. The template writer, the evidence fields and the assessment all read this one table.
  */
 
+/** Every reason Stripe gives a dispute (`dispute.reason`); each has a playbook. */
+export const DISPUTE_REASONS = [
+	"bank_cannot_process",
+	"check_returned",
+	"credit_not_processed",
+	"customer_initiated",
+	"debit_not_authorized",
+	"duplicate",
+	"fraudulent",
+	"general",
+	"incorrect_account_details",
+	"insufficient_funds",
+	"noncompliant",
+	"product_not_received",
+	"product_unacceptable",
+	"subscription_canceled",
+	"unrecognized",
+] as const;
+export type DisputeReason = (typeof DISPUTE_REASONS)[number];
+
+export function isDisputeReason(value: string): value is DisputeReason {
+	return (DISPUTE_REASONS as readonly string[]).includes(value);
+}
+
 export type Strength = "strong" | "moderate" | "weak";
 
 export interface StrengthAssessment {
@@ -38,7 +62,7 @@ export type SectionName =
 	| "bankPayment";
 
 export interface Playbook {
-	reason: string;
+	reason: DisputeReason;
 	/** What the cardholder claims, in a few words. */
 	claim: string;
 	/** Facts (ids, or prefixes ending in `.`) that carry the argument, most important first. */

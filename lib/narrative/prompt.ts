@@ -1,3 +1,4 @@
+import type { DisputeReason } from "../evidence/playbooks";
 import type { EvidenceCase, EvidenceTextField } from "../evidence/types";
 import { REASON_FIELD } from "./template";
 
@@ -23,7 +24,7 @@ export const REASONS = [
 	"credit_not_processed",
 	"duplicate",
 	"general",
-] as const;
+] as const satisfies readonly DisputeReason[];
 export type Reason = (typeof REASONS)[number];
 
 export function normaliseReason(reason: string): Reason {

@@ -227,25 +227,6 @@ function emptyEvidence(): Stripe.Dispute.Evidence {
 	} as unknown as Stripe.Dispute.Evidence;
 }
 
-/** Every dispute reason Stripe documents. */
-export const DISPUTE_REASONS = [
-	"bank_cannot_process",
-	"check_returned",
-	"credit_not_processed",
-	"customer_initiated",
-	"debit_not_authorized",
-	"duplicate",
-	"fraudulent",
-	"general",
-	"incorrect_account_details",
-	"insufficient_funds",
-	"noncompliant",
-	"product_not_received",
-	"product_unacceptable",
-	"subscription_canceled",
-	"unrecognized",
-] as const;
-
 /** A dispute with its charge expanded (customer and payment intent included), as assembly reads it. */
 export function makeDisputeCase(
 	options: {

@@ -1,25 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildFacts, type CaseParts } from "../../lib/evidence/facts";
+import { DISPUTE_REASONS } from "../../lib/evidence/playbooks";
 import type { EvidenceCase } from "../../lib/evidence/types";
 import { DEFAULT_MODEL } from "../../lib/narrative/claude";
 import { PRICES } from "../../lib/narrative/pricing";
-import { SYSTEM_PROMPT } from "../../lib/narrative/prompt";
+import { REASONS, SYSTEM_PROMPT } from "../../lib/narrative/prompt";
 import { writeTemplateNarrative } from "../../lib/narrative/template";
 import { verifyNarrative } from "../../lib/narrative/verifier";
 import { type WriteNarrativeDeps, writeNarrative } from "../../lib/narrative/writer";
 import { type AnthropicFake, type FakeBehaviour, startAnthropicFake } from "../../local/anthropic-fake/index";
 import { makeEvidenceCase } from "../support/case-fixtures";
-
-const REASONS = [
-	"fraudulent",
-	"unrecognized",
-	"subscription_canceled",
-	"product_not_received",
-	"product_unacceptable",
-	"credit_not_processed",
-	"duplicate",
-	"general",
-] as const;
 
 const ARGUMENT_FIELD: Record<string, string> = {
 	subscription_canceled: "cancellation_rebuttal",
@@ -103,7 +93,7 @@ describe("writer choice", () => {
 		expect(fake.requests()).toHaveLength(0);
 	});
 
-	describe.each(REASONS)("Claude for %s", (reason) => {
+	describe.each(DISPUTE_REASONS)("Claude for %s", (reason) => {
 		it("answers with a verified narrative citing real facts, over the template's deterministic fields", async () => {
 			const c = caseFor(reason);
 			const result = await writeNarrative(c, deps());

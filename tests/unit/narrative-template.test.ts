@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { DISPUTE_REASONS } from "../../lib/evidence/playbooks";
 import { FIELD_LIMIT } from "../../lib/evidence/text";
 import type { EvidenceCase, Fact } from "../../lib/evidence/types";
 import { buildAccessLog } from "../../lib/narrative/access-log";
 import { writeTemplateNarrative } from "../../lib/narrative/template";
-import { DISPUTE_REASONS, makeEvidenceCase } from "../support/stripe-fixtures";
+import { makeEvidenceCase } from "../support/stripe-fixtures";
 
 /** Every run of digits (with inner `.`, `,` or `:`) in a text: amounts, dates, times, counts, IPs, ids. */
 function numbersIn(text: string): string[] {

@@ -2,17 +2,22 @@ import { describe, expect, it } from "vitest";
 import type { AssessmentRow } from "../../lib/evidence/assess";
 import { AUTO_SUBMIT_ACTOR, submissionPolicy } from "../../lib/evidence/assess";
 import { buildEvidenceFields } from "../../lib/evidence/fields";
-import { complianceProgram, keyFactCoverage, PLAYBOOKS, playbookFor, skipReasonOf } from "../../lib/evidence/playbooks";
+import {
+	complianceProgram,
+	DISPUTE_REASONS,
+	type DisputeReason,
+	keyFactCoverage,
+	PLAYBOOKS,
+	playbookFor,
+	skipReasonOf,
+} from "../../lib/evidence/playbooks";
 import { writeTemplateNarrative } from "../../lib/narrative/template";
-import { DISPUTE_REASONS, makeDispute, makeEvidenceCase } from "../support/stripe-fixtures";
+import { makeDispute, makeEvidenceCase } from "../support/stripe-fixtures";
 
 // What rebuttal submits for each reason: the argument field, the file field for the report, the identifying
 // fields, and how strong the case is, from realistic fixtures (a rich case with an account and usage, and a sparse
 // one with Stripe data alone).
-const EXPECTED: Record<
-	(typeof DISPUTE_REASONS)[number],
-	{ argument: string; file: string; rich: string; sparse: string }
-> = {
+const EXPECTED: Record<DisputeReason, { argument: string; file: string; rich: string; sparse: string }> = {
 	fraudulent: { argument: "uncategorized_text", file: "service_documentation", rich: "strong", sparse: "moderate" },
 	unrecognized: { argument: "uncategorized_text", file: "service_documentation", rich: "strong", sparse: "moderate" },
 	subscription_canceled: {
@@ -86,6 +91,7 @@ function verdict(s: { strength: string; tooWeak: boolean }): string {
 
 describe("every Stripe reason has a playbook", () => {
 	it("covers all fifteen reasons", () => {
+		expect(DISPUTE_REASONS).toHaveLength(15);
 		expect(Object.keys(PLAYBOOKS).sort()).toEqual([...DISPUTE_REASONS].sort());
 		expect(playbookFor("something_new").reason).toBe("general");
 	});

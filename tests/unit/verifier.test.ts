@@ -1,21 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { buildFacts, type CaseParts } from "../../lib/evidence/facts";
+import { DISPUTE_REASONS } from "../../lib/evidence/playbooks";
 import type { EvidenceCase, Narrative } from "../../lib/evidence/types";
 import { writeTemplateNarrative } from "../../lib/narrative/template";
 import { luhn, readTokens, verifyNarrative } from "../../lib/narrative/verifier";
 import { makeEvidenceCase } from "../support/case-fixtures";
-
-const REASONS = [
-	"fraudulent",
-	"unrecognized",
-	"subscription_canceled",
-	"product_not_received",
-	"product_unacceptable",
-	"credit_not_processed",
-	"duplicate",
-	"general",
-	"bank_cannot_process",
-] as const;
 
 /** The shared fixture case with the fact ids the real fact builder produces. */
 function caseFor(reason: string, variant: "full" | "sparse" = "full"): EvidenceCase {
@@ -55,7 +44,7 @@ function withParagraph(n: Narrative, text: string, factIds: string[]): Narrative
 }
 
 describe("the template writer passes the verifier", () => {
-	describe.each(REASONS)("%s", (reason) => {
+	describe.each(DISPUTE_REASONS)("%s", (reason) => {
 		it.each(["full", "sparse"] as const)("%s case", (variant) => {
 			const c = caseFor(reason, variant);
 			const narrative = writeTemplateNarrative(c);
