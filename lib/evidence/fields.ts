@@ -1,7 +1,7 @@
 import { PermanentError } from "../errors";
 import { PLAYBOOKS } from "./playbooks";
 import { FIELD_LIMIT, fitText, TOTAL_LIMIT } from "./text";
-import type { EvidenceCase, EvidenceTextField, Narrative } from "./types";
+import { EVIDENCE_TEXT_FIELDS, type EvidenceCase, type EvidenceTextField, type Narrative } from "./types";
 
 /** Stripe's evidence file fields that can carry the evidence report. */
 export type EvidenceFileField =
@@ -47,22 +47,6 @@ const IDENTIFYING: ReadonlySet<EvidenceTextField> = new Set([
 	"billing_address",
 ]);
 
-const TEXT_FIELDS: readonly EvidenceTextField[] = [
-	"product_description",
-	"customer_name",
-	"customer_email_address",
-	"customer_purchase_ip",
-	"access_activity_log",
-	"service_date",
-	"billing_address",
-	"cancellation_policy_disclosure",
-	"cancellation_rebuttal",
-	"refund_policy_disclosure",
-	"refund_refusal_explanation",
-	"duplicate_charge_explanation",
-	"uncategorized_text",
-];
-
 /**
  * The evidence payload for `disputes.update`: the narrative's text fields, each within Stripe's 20,000 characters and
  * all within 150,000, plus the report file in the field the reason calls for. Long fields are summarised by keeping
@@ -76,7 +60,7 @@ export function buildEvidenceFields(
 ): Record<string, string> {
 	if (!fileId) throw new PermanentError("evidence_file_missing", "no evidence file id to attach");
 	const texts = new Map<EvidenceTextField, string>();
-	for (const name of TEXT_FIELDS) {
+	for (const name of EVIDENCE_TEXT_FIELDS) {
 		const value = narrative.fields[name]?.trim();
 		if (!value) continue;
 		texts.set(name, fitOrThrow(name, value, FIELD_LIMIT));

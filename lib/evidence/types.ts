@@ -153,21 +153,23 @@ export interface NarrativeParagraph {
 	factIds: string[];
 }
 
-/** Stripe's evidence text fields that a writer may fill. */
-export type EvidenceTextField =
-	| "product_description"
-	| "customer_name"
-	| "customer_email_address"
-	| "customer_purchase_ip"
-	| "access_activity_log"
-	| "service_date"
-	| "billing_address"
-	| "cancellation_policy_disclosure"
-	| "cancellation_rebuttal"
-	| "refund_policy_disclosure"
-	| "refund_refusal_explanation"
-	| "duplicate_charge_explanation"
-	| "uncategorized_text";
+/** Stripe's evidence text fields that a writer may fill, in the order they are built and checked. */
+export const EVIDENCE_TEXT_FIELDS = [
+	"product_description",
+	"customer_name",
+	"customer_email_address",
+	"customer_purchase_ip",
+	"access_activity_log",
+	"service_date",
+	"billing_address",
+	"cancellation_policy_disclosure",
+	"cancellation_rebuttal",
+	"refund_policy_disclosure",
+	"refund_refusal_explanation",
+	"duplicate_charge_explanation",
+	"uncategorized_text",
+] as const;
+export type EvidenceTextField = (typeof EVIDENCE_TEXT_FIELDS)[number];
 
 export interface Narrative {
 	writer: "template" | "claude";

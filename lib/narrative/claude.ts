@@ -1,5 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { z } from "zod";
+import { FIELD_LIMIT } from "../evidence/text";
 import type { EvidenceCase, EvidenceTextField, Narrative, NarrativeParagraph } from "../evidence/types";
 import type { TimeBudget } from "./budget";
 import type { CallTokens } from "./pricing";
@@ -88,7 +89,7 @@ const submissionSchema = z.object({
 		.array(z.object({ text: z.string().min(1).max(5_000), factIds: z.array(z.string().max(200)).max(60) }))
 		.min(1)
 		.max(20),
-	fields: z.record(z.string(), z.string().max(20_000)).default({}),
+	fields: z.record(z.string(), z.string().max(FIELD_LIMIT)).default({}),
 });
 
 export class ClaudeWriter {

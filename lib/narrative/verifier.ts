@@ -1,6 +1,6 @@
 import { minorUnitDigits } from "../evidence/format";
 import { FIELD_LIMIT, TOTAL_LIMIT } from "../evidence/text";
-import type { EvidenceCase, EvidenceTextField, Fact, Narrative } from "../evidence/types";
+import { EVIDENCE_TEXT_FIELDS, type EvidenceCase, type Fact, type Narrative } from "../evidence/types";
 
 /**
  * The verifier: a narrative may only say what the facts say. It checks, without any model:
@@ -22,22 +22,6 @@ export interface Verification {
 	ok: boolean;
 	findings: string[];
 }
-
-export const EVIDENCE_TEXT_FIELDS: readonly EvidenceTextField[] = [
-	"product_description",
-	"customer_name",
-	"customer_email_address",
-	"customer_purchase_ip",
-	"access_activity_log",
-	"service_date",
-	"billing_address",
-	"cancellation_policy_disclosure",
-	"cancellation_rebuttal",
-	"refund_policy_disclosure",
-	"refund_refusal_explanation",
-	"duplicate_charge_explanation",
-	"uncategorized_text",
-];
 
 const FIELD_NAMES: ReadonlySet<string> = new Set(EVIDENCE_TEXT_FIELDS);
 
