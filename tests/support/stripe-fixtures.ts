@@ -3,6 +3,7 @@ import type { CaseExtras } from "../../lib/evidence/case-extras";
 import { buildFacts, type CaseParts } from "../../lib/evidence/facts";
 import { summariseCharge, summariseCustomer, summariseDispute } from "../../lib/evidence/stripe-facts";
 import type { EvidenceCase } from "../../lib/evidence/types";
+import { emptyEvidence } from "../../local/stripe-emulator/shapes";
 
 /**
  * Realistic Stripe objects (shaped like the API's own examples) for tests, with builders for variations. Every
@@ -168,7 +169,7 @@ export function makeDispute(override: DeepPartial<Stripe.Dispute> = {}): Stripe.
 		created: DISPUTE_CREATED,
 		currency: "usd",
 		enhanced_eligibility_types: ["visa_compelling_evidence_3"],
-		evidence: emptyEvidence(),
+		evidence: emptyEvidence() as unknown as Stripe.Dispute.Evidence,
 		evidence_details: {
 			due_by: DUE_BY,
 			has_evidence: false,
@@ -189,42 +190,6 @@ export function makeDispute(override: DeepPartial<Stripe.Dispute> = {}): Stripe.
 		status: "needs_response",
 	} as unknown as Stripe.Dispute;
 	return merge(base, override);
-}
-
-function emptyEvidence(): Stripe.Dispute.Evidence {
-	const names = [
-		"access_activity_log",
-		"billing_address",
-		"cancellation_policy",
-		"cancellation_policy_disclosure",
-		"cancellation_rebuttal",
-		"customer_communication",
-		"customer_email_address",
-		"customer_name",
-		"customer_purchase_ip",
-		"customer_signature",
-		"duplicate_charge_documentation",
-		"duplicate_charge_explanation",
-		"duplicate_charge_id",
-		"product_description",
-		"receipt",
-		"refund_policy",
-		"refund_policy_disclosure",
-		"refund_refusal_explanation",
-		"service_date",
-		"service_documentation",
-		"shipping_address",
-		"shipping_carrier",
-		"shipping_date",
-		"shipping_documentation",
-		"shipping_tracking_number",
-		"uncategorized_file",
-		"uncategorized_text",
-	];
-	return {
-		...Object.fromEntries(names.map((n) => [n, null])),
-		enhanced_evidence: {},
-	} as unknown as Stripe.Dispute.Evidence;
 }
 
 /** A dispute with its charge expanded (customer and payment intent included), as assembly reads it. */
