@@ -1,4 +1,4 @@
-import { deflateSync } from "node:zlib";
+import { deflateSync, type ZlibOptions } from "node:zlib";
 
 /** A small RGB PNG with a diagonal two-colour gradient: stand-in artwork for the demo accounts' artifacts. */
 export function gradientPng(
@@ -16,6 +16,14 @@ export function gradientPng(
 			for (let c = 0; c < 3; c++) rows[row + 1 + x * 3 + c] = Math.round(from[c]! + (to[c]! - from[c]!) * t);
 		}
 	}
+	return rgbPng(width, height, rows);
+}
+
+/**
+ * An 8-bit RGB PNG from its raw scanlines (`height` rows of a filter byte and `width` × 3 colour bytes), compressed
+ * with `deflate` options (the default level unless given).
+ */
+export function rgbPng(width: number, height: number, rows: Buffer, deflate?: ZlibOptions): Buffer {
 	const header = Buffer.alloc(13);
 	header.writeUInt32BE(width, 0);
 	header.writeUInt32BE(height, 4);
@@ -23,7 +31,7 @@ export function gradientPng(
 	return Buffer.concat([
 		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
 		chunk("IHDR", header),
-		chunk("IDAT", deflateSync(rows)),
+		chunk("IDAT", deflateSync(rows, deflate)),
 		chunk("IEND", Buffer.alloc(0)),
 	]);
 }

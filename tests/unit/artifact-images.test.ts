@@ -5,7 +5,6 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { deflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
 	type ArtifactBucket,
@@ -15,7 +14,7 @@ import {
 } from "../../lib/evidence/artifact-images";
 import type { ArtifactSummary } from "../../lib/evidence/types";
 import { renderEvidencePdf } from "../../lib/pdf/render";
-import { gradientPng } from "../../local/png";
+import { gradientPng, rgbPng } from "../../local/png";
 import { makeEvidenceCase, makeNarrative } from "../support/case-fixtures";
 
 // Artifact images for the PDF's thumbnails: from R2 or https, bounded in time and size, PNG/JPEG only by their
@@ -53,38 +52,7 @@ function noisePng(width: number, height: number, seed: number): Uint8Array {
 		rows[i] = x & 0xff;
 	}
 	for (let y = 0; y < height; y++) rows[y * (width * 3 + 1)] = 0;
-	const png = gradientPng(1, 1, [0, 0, 0], [0, 0, 0]);
-	// Reuse the signature and IEND of a real PNG; write our own IHDR and IDAT.
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(width, 0);
-	ihdr.writeUInt32BE(height, 4);
-	ihdr.set([8, 2, 0, 0, 0], 8);
-	return new Uint8Array(
-		Buffer.concat([
-			png.subarray(0, 8),
-			chunk("IHDR", ihdr),
-			chunk("IDAT", deflateSync(rows, { level: 1 })),
-			chunk("IEND", Buffer.alloc(0)),
-		]),
-	);
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-	const length = Buffer.alloc(4);
-	length.writeUInt32BE(data.length);
-	const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-	const crc = Buffer.alloc(4);
-	crc.writeUInt32BE(crc32(body));
-	return Buffer.concat([length, body, crc]);
-}
-
-function crc32(data: Buffer): number {
-	let c = 0xffffffff;
-	for (const byte of data) {
-		c ^= byte;
-		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-	}
-	return (c ^ 0xffffffff) >>> 0;
+	return new Uint8Array(rgbPng(width, height, rows, { level: 1 }));
 }
 
 /** A real JPEG made by poppler from a rendered page; `padTo` pads it with APP15 segments to about that size. */
