@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import Stripe from "stripe";
 import { PROJECT_ROOT } from "../local/env";
 import { emulatorControl } from "../local/webhook";
 import { inPool, openDisputes, seedFleet } from "../tests/chaos/fleet";
 import { startTestStack, type TestStack } from "../tests/support/stack";
+import { disputeEvent, signPayload } from "../tests/support/stripe-webhook";
 import { startBaselineWorker } from "./baseline";
 
 // `npm run bench`: rebuttal's performance in the local emulation, each figure beside its baseline from the same
@@ -79,18 +79,13 @@ async function signedDeliveries(secret: string, count: number, offset: number): 
 	const out: Delivery[] = [];
 	for (let i = 0; i < count; i++) {
 		const n = offset + i;
-		const body = JSON.stringify({
-			id: `evt_bench${n.toString().padStart(8, "0")}`,
-			object: "event",
-			api_version: "2024-06-20",
-			created: Math.floor(Date.now() / 1000),
-			type: "charge.dispute.created",
-			livemode: false,
-			pending_webhooks: 1,
-			request: { id: null, idempotency_key: null },
-			data: { object: { id: `du_bench${n}`, object: "dispute", amount: 1900, status: "needs_response" } },
-		});
-		const signature = await Stripe.webhooks.generateTestHeaderStringAsync({ payload: body, secret });
+		const body = JSON.stringify(
+			disputeEvent({
+				id: `evt_bench${n.toString().padStart(8, "0")}`,
+				data: { object: { id: `du_bench${n}`, object: "dispute", amount: 1900, status: "needs_response" } },
+			}),
+		);
+		const signature = await signPayload(body, secret);
 		out.push({ body, headers: { "content-type": "application/json", "stripe-signature": signature } });
 	}
 	return out;

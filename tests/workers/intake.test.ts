@@ -1,34 +1,13 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import worker from "../../functions/index";
 import { intakeApp } from "../../functions/intake/app";
+import { disputeEvent, signPayload } from "../support/stripe-webhook";
 
 const SECRET = env.STRIPE_WEBHOOK_SECRET!;
-const crypto = Stripe.createSubtleCryptoProvider();
 
-function disputeEvent(overrides: Record<string, unknown> = {}) {
-	return {
-		id: "evt_1NG8Du2eZvKYlo2CUI79vXWy",
-		object: "event",
-		api_version: "2024-06-20",
-		created: Math.floor(Date.now() / 1000),
-		type: "charge.dispute.created",
-		livemode: false,
-		pending_webhooks: 1,
-		request: { id: null, idempotency_key: null },
-		data: { object: { id: "du_1MtJUT2eZvKYlo2CNaw2HvEv", object: "dispute", amount: 1000 } },
-		...overrides,
-	};
-}
-
-async function sign(payload: string, options: { secret?: string; timestamp?: number } = {}) {
-	return Stripe.webhooks.generateTestHeaderStringAsync({
-		payload,
-		secret: options.secret ?? SECRET,
-		timestamp: options.timestamp,
-		cryptoProvider: crypto,
-	});
+function sign(payload: string, options: { secret?: string; timestamp?: number } = {}) {
+	return signPayload(payload, options.secret ?? SECRET, options.timestamp);
 }
 
 /** Calls intake with the real queue binding, recording what it sends (or failing the send when asked to). */
