@@ -1,10 +1,16 @@
 import regular from "dejavu-fonts-ttf/ttf/DejaVuSans.ttf";
 import bold from "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf";
+import type { z } from "zod";
 import { type PipelineConfig, parseConfig, pipelineConfigSchema } from "../lib/config";
 import { openDb } from "../lib/db/client";
+import { describeError } from "../lib/errors";
 import type { NotifyMessage } from "../lib/lifecycle/messages";
-import type { AssembleMessage, SubmitMessage } from "../lib/messages";
+import type { AssembleMessage, QueueSender, SubmitMessage } from "../lib/messages";
+import { handleDeadLetters } from "../lib/pipeline/dead-letter";
 import type { PipelineDeps } from "../lib/pipeline/deps";
+import { disputeIdOf, type FailedStage, recordPermanentFailure } from "../lib/pipeline/failures";
+import { recordAttempt } from "../lib/pipeline/store";
+import { consumeEach } from "../lib/queue";
 import { createStripe } from "../lib/stripe/client";
 
 /** The Unicode fonts the evidence PDF embeds (subsetted), bundled as Data modules. */
@@ -40,4 +46,42 @@ export async function withPipeline<T>(
 	} finally {
 		ctx.waitUntil(close().catch(() => {}));
 	}
+}
+
+/**
+ * The queue consumer of a pipeline stage (and of its dead-letter queue): dead letters are recorded as failures;
+ * other messages are handled one by one by `handle`, a retry is logged as an attempt, a permanent failure is
+ * recorded on the dispute, and a rate-limited message goes back on the stage's own queue (`queueOf`).
+ */
+export function stageConsumer<T extends AssembleMessage | SubmitMessage>(
+	stage: FailedStage,
+	schema: z.ZodType<T>,
+	handle: (deps: PipelineDeps, body: T, deliveryAttempt: number) => Promise<void>,
+	queueOf: (deps: PipelineDeps) => QueueSender<T>,
+): (batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) => Promise<void> {
+	return async (batch, env, ctx) => {
+		await withPipeline(env, ctx, async (deps, config) => {
+			if (batch.queue.endsWith("-dlq")) {
+				await handleDeadLetters(deps.db, stage, batch.messages, schema);
+				return;
+			}
+			await consumeEach(batch.messages, schema, (body, m) => handle(deps, body, m.attempts), {
+				baseDelaySeconds: config.QUEUE_RETRY_BASE_SECONDS,
+				requeue: (body, delaySeconds) => queueOf(deps).send(body, { delaySeconds }),
+				onPermanentFailure: (error, body, m) =>
+					recordPermanentFailure(deps.db, stage, error, body, m.attempts, batch.queue),
+				onRetry: (error, body, m, delaySeconds) =>
+					recordAttempt(deps.db, {
+						disputeId: disputeIdOf(body),
+						eventId: "kind" in body && body.kind === "event" ? body.eventId : null,
+						stage,
+						outcome: "retry",
+						retryable: true,
+						error: describeError(error).slice(0, 2000),
+						detail: { delaySeconds },
+						deliveryAttempt: m.attempts,
+					}),
+			});
+		});
+	};
 }
