@@ -1,8 +1,8 @@
 import type { ApiRequest } from "./context";
 import { noSuch } from "./errors";
 import { expand } from "./expand";
-import { asString, asStringList, checkKeys } from "./forms";
-import { LIST_PARAMS, paginate } from "./list";
+import { asStringList, checkKeys } from "./forms";
+import { filteredList } from "./list";
 import type { Collection, StripeObject } from "./store";
 
 function retrieve(req: ApiRequest, collection: Collection, kind: string): StripeObject {
@@ -24,19 +24,10 @@ export function retrieveCustomer(req: ApiRequest): StripeObject {
 }
 
 export function listCharges(req: ApiRequest): StripeObject {
-	checkKeys(req.query, [...LIST_PARAMS, "customer", "payment_intent", "transfer_group"]);
-	const filters: Record<string, string> = {};
-	for (const field of ["customer", "payment_intent", "transfer_group"]) {
-		const value = asString(req.query[field], field);
-		if (value) filters[field] = value;
-	}
-	const list = paginate(req.store, {
-		collection: "charges",
-		kind: "charge",
-		url: "/v1/charges",
-		account: req.account,
-		filters,
-		query: req.query,
-	});
+	const list = filteredList(req, { collection: "charges", kind: "charge", url: "/v1/charges" }, [
+		"customer",
+		"payment_intent",
+		"transfer_group",
+	]);
 	return expand(req.store, list, asStringList(req.query.expand, "expand"), req.account);
 }

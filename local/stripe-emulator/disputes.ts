@@ -4,7 +4,7 @@ import { buildEvent } from "./events";
 import { mergeEvidence } from "./evidence";
 import { expand } from "./expand";
 import { asBoolean, asString, asStringList, checkKeys, type FormValue, isObject } from "./forms";
-import { LIST_PARAMS, paginate } from "./list";
+import { filteredList } from "./list";
 import { ce3Eligibility } from "./shapes";
 import { clone, now, type Store, type StripeObject } from "./store";
 
@@ -27,20 +27,10 @@ export function retrieveDispute(req: ApiRequest): StripeObject {
 }
 
 export function listDisputes(req: ApiRequest): StripeObject {
-	checkKeys(req.query, [...LIST_PARAMS, "charge", "payment_intent"]);
-	const filters: Record<string, string> = {};
-	for (const field of ["charge", "payment_intent"]) {
-		const value = asString(req.query[field], field);
-		if (value) filters[field] = value;
-	}
-	const list = paginate(req.store, {
-		collection: "disputes",
-		kind: "dispute",
-		url: "/v1/disputes",
-		account: req.account,
-		filters,
-		query: req.query,
-	});
+	const list = filteredList(req, { collection: "disputes", kind: "dispute", url: "/v1/disputes" }, [
+		"charge",
+		"payment_intent",
+	]);
 	return expand(req.store, list, asStringList(req.query.expand, "expand"), req.account);
 }
 

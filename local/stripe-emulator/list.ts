@@ -1,3 +1,4 @@
+import type { ApiRequest } from "./context";
 import { invalidRequest, noSuch } from "./errors";
 import { asInteger, asObject, asString, checkKeys, type FormObject, type FormValue } from "./forms";
 import type { Collection, Store, StoredObject, StripeObject } from "./store";
@@ -31,6 +32,24 @@ function createdFilter(value: FormValue | undefined): (created: number) => boole
 		(gte === undefined || c >= gte) &&
 		(lt === undefined || c < lt) &&
 		(lte === undefined || c <= lte);
+}
+
+/**
+ * A list endpoint that filters by exact values of `filterFields`, each a query parameter of the same name (a
+ * request with any other parameter than those and {@link LIST_PARAMS} is rejected): one page, newest first.
+ */
+export function filteredList(
+	req: ApiRequest,
+	opts: Pick<ListOptions, "collection" | "kind" | "url">,
+	filterFields: readonly string[],
+): ReturnType<typeof paginate> {
+	checkKeys(req.query, [...LIST_PARAMS, ...filterFields]);
+	const filters: Record<string, string> = {};
+	for (const field of filterFields) {
+		const value = asString(req.query[field], field);
+		if (value) filters[field] = value;
+	}
+	return paginate(req.store, { ...opts, account: req.account, filters, query: req.query });
 }
 
 /** Newest first; a page after/before a cursor object, `has_more` in the paging direction. */

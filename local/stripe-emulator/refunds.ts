@@ -3,7 +3,7 @@ import { invalidRequest, noSuch } from "./errors";
 import { buildEvent } from "./events";
 import { expand } from "./expand";
 import { asString, asStringList, checkKeys, isObject } from "./forms";
-import { LIST_PARAMS, paginate } from "./list";
+import { filteredList } from "./list";
 import { clone, newId, now, type StripeObject } from "./store";
 
 const REASONS = ["duplicate", "fraudulent", "requested_by_customer"];
@@ -105,37 +105,15 @@ export function retrieveRefund(req: ApiRequest): StripeObject {
 }
 
 export function listRefunds(req: ApiRequest): StripeObject {
-	checkKeys(req.query, [...LIST_PARAMS, "charge", "payment_intent"]);
-	const filters: Record<string, string> = {};
-	for (const field of ["charge", "payment_intent"]) {
-		const value = asString(req.query[field], field);
-		if (value) filters[field] = value;
-	}
-	return paginate(req.store, {
-		collection: "refunds",
-		kind: "refund",
-		url: "/v1/refunds",
-		account: req.account,
-		filters,
-		query: req.query,
-	});
+	return filteredList(req, { collection: "refunds", kind: "refund", url: "/v1/refunds" }, ["charge", "payment_intent"]);
 }
 
 /** `GET /v1/radar/early_fraud_warnings` (`charge`, `payment_intent` filters). */
 export function listEarlyFraudWarnings(req: ApiRequest): StripeObject {
-	checkKeys(req.query, [...LIST_PARAMS, "charge", "payment_intent"]);
-	const filters: Record<string, string> = {};
-	for (const field of ["charge", "payment_intent"]) {
-		const value = asString(req.query[field], field);
-		if (value) filters[field] = value;
-	}
-	const list = paginate(req.store, {
-		collection: "early_fraud_warnings",
-		kind: "early_fraud_warning",
-		url: "/v1/radar/early_fraud_warnings",
-		account: req.account,
-		filters,
-		query: req.query,
-	});
+	const list = filteredList(
+		req,
+		{ collection: "early_fraud_warnings", kind: "early_fraud_warning", url: "/v1/radar/early_fraud_warnings" },
+		["charge", "payment_intent"],
+	);
 	return expand(req.store, list, asStringList(req.query.expand, "expand"), req.account);
 }
