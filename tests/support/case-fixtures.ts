@@ -4,10 +4,12 @@
  * no Node APIs, so the same fixtures work in Node and in workerd tests.
  *
  * - `makeEvidenceCase()` / `makeNarrative()`: the ordinary case; pass overrides for variations.
+ * - `casePartsFor()`: the ordinary case's parts for another reason, for the real fact builder.
  * - `makeHugeEvidenceCase()` / `makeHugeNarrative()`: volumes far beyond any page budget.
  * - `withPersonName()`: the same case with a customer name in another script.
  * - `HOSTILE_STRINGS`: strings that must never break a renderer or a writer.
  */
+import type { CaseParts } from "../../lib/evidence/facts";
 import type {
 	AccessPoint,
 	EvidenceCase,
@@ -247,6 +249,26 @@ export function makeEvidenceCase(overrides: Partial<EvidenceCase> = {}): Evidenc
 	const merged: EvidenceCase = { ...base, ...overrides };
 	if (!overrides.facts) merged.facts = factsFor(merged);
 	return merged;
+}
+
+/**
+ * The ordinary case's parts for a dispute of `reason`, with the purchase IP seen before (from the charge's metadata)
+ * and the artifact count: what `buildFacts` reads.
+ */
+export function casePartsFor(reason: string): CaseParts {
+	const base = makeEvidenceCase();
+	return {
+		...base,
+		dispute: { ...base.dispute, reason },
+		purchaseIp: {
+			ip: "203.0.113.42",
+			source: "charge_metadata",
+			observedAt: null,
+			priorCount: 1120,
+			firstSeenAt: "2023-11-14T18:22:05.000Z",
+		},
+		artifactCount: base.artifacts.length,
+	};
 }
 
 export function makeNarrative(overrides: Partial<Narrative> = {}): Narrative {

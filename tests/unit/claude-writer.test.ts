@@ -9,7 +9,7 @@ import { writeTemplateNarrative } from "../../lib/narrative/template";
 import { verifyNarrative } from "../../lib/narrative/verifier";
 import { type WriteNarrativeDeps, writeNarrative } from "../../lib/narrative/writer";
 import { type AnthropicFake, type FakeBehaviour, startAnthropicFake } from "../../local/anthropic-fake/index";
-import { makeEvidenceCase } from "../support/case-fixtures";
+import { casePartsFor } from "../support/case-fixtures";
 
 const ARGUMENT_FIELD: Record<string, string> = {
 	subscription_canceled: "cancellation_rebuttal",
@@ -22,19 +22,7 @@ const NOW = new Date("2024-05-21T10:00:00.000Z");
 const DUE = new Date("2024-06-03T23:59:59.000Z");
 
 function caseFor(reason: string, patch: (p: CaseParts) => CaseParts = (p) => p): EvidenceCase {
-	const base = makeEvidenceCase();
-	const parts = patch({
-		...base,
-		dispute: { ...base.dispute, reason },
-		purchaseIp: {
-			ip: "203.0.113.42",
-			source: "charge_metadata",
-			observedAt: null,
-			priorCount: 1120,
-			firstSeenAt: "2023-11-14T18:22:05.000Z",
-		},
-		artifactCount: base.artifacts.length,
-	});
+	const parts = patch(casePartsFor(reason));
 	return { ...parts, facts: buildFacts(parts) };
 }
 

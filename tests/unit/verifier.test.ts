@@ -1,26 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { buildFacts, type CaseParts } from "../../lib/evidence/facts";
+import { buildFacts } from "../../lib/evidence/facts";
 import { DISPUTE_REASONS } from "../../lib/evidence/playbooks";
 import type { EvidenceCase, Narrative } from "../../lib/evidence/types";
 import { writeTemplateNarrative } from "../../lib/narrative/template";
 import { luhn, readTokens, verifyNarrative } from "../../lib/narrative/verifier";
-import { makeEvidenceCase } from "../support/case-fixtures";
+import { casePartsFor } from "../support/case-fixtures";
 
 /** The shared fixture case with the fact ids the real fact builder produces. */
 function caseFor(reason: string, variant: "full" | "sparse" = "full"): EvidenceCase {
-	const base = makeEvidenceCase();
-	let parts: CaseParts = {
-		...base,
-		dispute: { ...base.dispute, reason },
-		purchaseIp: {
-			ip: "203.0.113.42",
-			source: "charge_metadata",
-			observedAt: null,
-			priorCount: 1120,
-			firstSeenAt: "2023-11-14T18:22:05.000Z",
-		},
-		artifactCount: base.artifacts.length,
-	};
+	let parts = casePartsFor(reason);
 	if (variant === "sparse") {
 		parts = {
 			...parts,
