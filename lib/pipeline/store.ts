@@ -76,23 +76,12 @@ export async function upsertDispute(
 		status: dispute.status,
 		dueBy,
 	};
+	// A dispute keeps its id and the account it was first seen under; everything else follows Stripe.
+	const { id: _id, stripeAccount: _account, ...changes } = values;
 	const [row] = await db
 		.insert(disputes)
 		.values(values)
-		.onConflictDoUpdate({
-			target: disputes.id,
-			set: {
-				chargeId,
-				paymentIntentId,
-				amount: dispute.amount,
-				currency: dispute.currency,
-				reason: dispute.reason,
-				networkReasonCode,
-				status: dispute.status,
-				dueBy,
-				updatedAt: sql`now()`,
-			},
-		})
+		.onConflictDoUpdate({ target: disputes.id, set: { ...changes, updatedAt: sql`now()` } })
 		.returning();
 	return row!;
 }
