@@ -4,7 +4,7 @@
  */
 
 // Stripe's zero-decimal and three-decimal currencies; every other currency has two decimals in Stripe amounts
-// (ISK, UGX, HUF and TWD included: Stripe keeps two decimals for them even where ISO says otherwise).
+// (ISK, HUF and TWD included: Stripe keeps two decimals for them in the API even where they are charged whole).
 const ZERO_DECIMAL = new Set([
 	"bif",
 	"clp",
@@ -16,6 +16,7 @@ const ZERO_DECIMAL = new Set([
 	"mga",
 	"pyg",
 	"rwf",
+	"ugx",
 	"vnd",
 	"vuv",
 	"xaf",

@@ -3,39 +3,13 @@
  * (not with locale data) so that the same case gives the same text on every runtime.
  */
 
-/** Stripe's zero-decimal and three-decimal currencies; every other currency has two decimals. */
-const ZERO_DECIMAL = new Set([
-	"BIF",
-	"CLP",
-	"DJF",
-	"GNF",
-	"JPY",
-	"KMF",
-	"KRW",
-	"MGA",
-	"PYG",
-	"RWF",
-	"UGX",
-	"VND",
-	"VUV",
-	"XAF",
-	"XOF",
-	"XPF",
-]);
-const THREE_DECIMAL = new Set(["BHD", "JOD", "KWD", "OMR", "TND"]);
-
-export function currencyExponent(currency: string): number {
-	const code = currency.toUpperCase();
-	if (ZERO_DECIMAL.has(code)) return 0;
-	if (THREE_DECIMAL.has(code)) return 3;
-	return 2;
-}
+import { minorUnitDigits } from "../evidence/format";
 
 /** An amount in minor units, formatted in its currency, e.g. `$49.00 USD`, `€1,250.00 EUR`, `¥5,000 JPY`. */
 export function formatMoney(amount: number, currency: string): string {
 	const code = (currency || "").toUpperCase().slice(0, 3);
 	if (!Number.isFinite(amount)) return `— ${code}`.trim();
-	const exponent = currencyExponent(code);
+	const exponent = minorUnitDigits(code);
 	const major = amount / 10 ** exponent;
 	try {
 		const text = new Intl.NumberFormat("en-US", {

@@ -29,6 +29,9 @@ describe("formatting", () => {
 		[123456, "eur", "€1,234.56"],
 		[1000, "jpy", "¥1,000"],
 		[1500, "kwd", "KWD 1.500"],
+		// Zero-decimal in Stripe amounts; ISK stays two-decimal in the API although charged in whole krónur.
+		[50000, "ugx", "UGX 50,000"],
+		[50000, "isk", "ISK 500.00"],
 		[500, "xyz", "XYZ 5.00"],
 	])("formats %d %s as %s", (amount, currency, display) => {
 		expect(formatAmount(amount, currency).replace(/\u00a0/g, " ")).toBe(display);

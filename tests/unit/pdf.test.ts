@@ -222,6 +222,8 @@ describe("renderEvidencePdf: the ordinary case", () => {
 		expect(formatMoney(14_900, "usd")).toBe("$149.00 USD");
 		expect(formatMoney(123_456, "eur")).toBe("€1,234.56 EUR");
 		expect(formatMoney(1234, "kwd")).toBe("KWD\u00a01.234"); // no break between code and amount
+		// The PDF and the evidence texts read one currency table: UGX is zero-decimal in Stripe amounts.
+		expect(formatMoney(50_000, "ugx")).toBe("UGX\u00a050,000");
 		expect(formatMoney(100, "")).toBe("1.00");
 		expect(formatMoney(100, "1x")).toBe("1.00 1X");
 		expect(formatMoney(Number.NaN, "usd")).toBe("— USD");
