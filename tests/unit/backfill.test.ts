@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { type BackfillOptions, backfillOpenDisputes } from "../../lib/lifecycle/backfill";
 import type { AssembleMessage } from "../../lib/messages";
 import type { RequestLogEntry, StripeObject } from "../../local/stripe-emulator/client";
-import { openTestDatabase, type TestDatabase } from "../support/database";
-import { type EmulatorHarness, startEmulatorHarness } from "../support/stripe-emulator";
+import type { TestDatabase } from "../support/database";
+import { useEmulatorAndDatabase } from "../support/emulator-and-database";
+import type { EmulatorHarness } from "../support/stripe-emulator";
 
 // The backfill against the Stripe emulator (its paging, created filter, Stripe-Account header and injected 429s)
 // and a real database (claims, cursors, known disputes).
 
 let h: EmulatorHarness;
 let t: TestDatabase;
-beforeAll(async () => {
-	[h, t] = await Promise.all([startEmulatorHarness({ port: 0, rateLimit: false }), openTestDatabase()]);
-});
-afterAll(async () => {
-	await h?.close();
-	await t?.close();
+useEmulatorAndDatabase((harness, database) => {
+	[h, t] = [harness, database];
 });
 beforeEach(async () => {
 	await h.controls.reset();

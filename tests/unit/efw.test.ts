@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { PipelineConfig } from "../../lib/config";
 import type { EventMessage } from "../../lib/messages";
 import type { PipelineDeps } from "../../lib/pipeline/deps";
@@ -8,8 +8,9 @@ import {
 	getEarlyFraudWarning,
 	handleEarlyFraudWarning,
 } from "../../lib/pipeline/early-fraud-warning";
-import { openTestDatabase, type TestDatabase } from "../support/database";
-import { type EmulatorHarness, startEmulatorHarness } from "../support/stripe-emulator";
+import type { TestDatabase } from "../support/database";
+import { useEmulatorAndDatabase } from "../support/emulator-and-database";
+import type { EmulatorHarness } from "../support/stripe-emulator";
 
 const CHARGE = {
 	amount: 1500,
@@ -59,12 +60,8 @@ describe("early fraud warning refund policy", () => {
 describe("radar.early_fraud_warning.created through the emulator", () => {
 	let h: EmulatorHarness;
 	let t: TestDatabase;
-	beforeAll(async () => {
-		[h, t] = await Promise.all([startEmulatorHarness({ port: 0, rateLimit: false }), openTestDatabase()]);
-	});
-	afterAll(async () => {
-		await h?.close();
-		await t?.close();
+	useEmulatorAndDatabase((harness, database) => {
+		[h, t] = [harness, database];
 	});
 	beforeEach(async () => {
 		await h.controls.reset();

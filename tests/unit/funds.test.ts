@@ -1,25 +1,22 @@
 import type Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { PipelineConfig } from "../../lib/config";
 import { fundsOf, recordFunds } from "../../lib/lifecycle/funds";
 import type { EventMessage } from "../../lib/messages";
 import { handleAssembleMessage } from "../../lib/pipeline/assemble";
 import type { PipelineDeps } from "../../lib/pipeline/deps";
 import type { StripeObject } from "../../local/stripe-emulator/client";
-import { openTestDatabase, type TestDatabase } from "../support/database";
-import { type EmulatorHarness, startEmulatorHarness } from "../support/stripe-emulator";
+import type { TestDatabase } from "../support/database";
+import { useEmulatorAndDatabase } from "../support/emulator-and-database";
+import type { EmulatorHarness } from "../support/stripe-emulator";
 
 // charge.dispute.funds_withdrawn / funds_reinstated: each balance transaction of a dispute is recorded once in
 // rebuttal.funds_movements, whatever the order of the events, read from the dispute as the emulator reports it.
 
 let h: EmulatorHarness;
 let t: TestDatabase;
-beforeAll(async () => {
-	[h, t] = await Promise.all([startEmulatorHarness({ port: 0, rateLimit: false }), openTestDatabase()]);
-});
-afterAll(async () => {
-	await h?.close();
-	await t?.close();
+useEmulatorAndDatabase((harness, database) => {
+	[h, t] = [harness, database];
 });
 beforeEach(async () => {
 	await h.controls.reset();

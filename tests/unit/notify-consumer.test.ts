@@ -3,25 +3,10 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { NotifyMessage } from "../../lib/lifecycle/messages";
 import { consumeNotifications } from "../../lib/lifecycle/notify-consumer";
-import type { ConsumedMessage } from "../../lib/queue";
+import { FakeMessage } from "../support/queue-message";
 
 // The notify queue's consumer (lib/lifecycle/notify-consumer.ts, run by functions/notify) per message: what it acks, what it retries and when,
 // posting to a real HTTP server on 127.0.0.1. deliverNotification's status classes alone are in lifecycle.test.ts.
-
-class Message implements ConsumedMessage {
-	outcome: "acked" | { retried: number | undefined } | null = null;
-	constructor(
-		readonly body: unknown,
-		readonly attempts = 1,
-		readonly id = crypto.randomUUID(),
-	) {}
-	ack() {
-		this.outcome = "acked";
-	}
-	retry(options?: { delaySeconds?: number }) {
-		this.outcome = { retried: options?.delaySeconds };
-	}
-}
 
 interface Received {
 	disputeId: string;
@@ -95,10 +80,10 @@ describe("notify queue consumer", () => {
 			du_limited: [{ status: 429, headers: { "retry-after": "120" } }],
 			du_gone: [{ status: 404 }],
 		};
-		const ok = new Message(notice("du_ok"));
-		const busy = new Message(notice("du_busy"));
-		const limited = new Message(notice("du_limited"));
-		const gone = new Message(notice("du_gone", "lost"));
+		const ok = new FakeMessage(notice("du_ok"));
+		const busy = new FakeMessage(notice("du_busy"));
+		const limited = new FakeMessage(notice("du_limited"));
+		const gone = new FakeMessage(notice("du_gone", "lost"));
 		await consumeNotifications({ queue: "rebuttal-notify", messages: [ok, busy, limited, gone] }, env());
 
 		expect(ok.outcome).toBe("acked");
@@ -124,9 +109,9 @@ describe("notify queue consumer", () => {
 
 	it("delivers a notice retried after a 5xx exactly once, with a growing backoff", async () => {
 		answers = { du_flaky: [{ status: 502 }, { status: 500 }, { status: 200 }] };
-		const outcomes: Message["outcome"][] = [];
+		const outcomes: FakeMessage["outcome"][] = [];
 		for (const attempts of [1, 2, 3]) {
-			const message = new Message(notice("du_flaky"), attempts);
+			const message = new FakeMessage(notice("du_flaky"), attempts);
 			await consumeNotifications({ queue: "rebuttal-notify", messages: [message] }, env());
 			outcomes.push(message.outcome);
 		}
@@ -146,7 +131,7 @@ describe("notify queue consumer", () => {
 		const port = (closed.address() as AddressInfo).port;
 		await new Promise((resolve) => closed.close(resolve));
 
-		const message = new Message(notice("du_down"));
+		const message = new FakeMessage(notice("du_down"));
 		await consumeNotifications(
 			{ queue: "rebuttal-notify", messages: [message] },
 			env({ NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${port}/hook` }),
@@ -156,15 +141,15 @@ describe("notify queue consumer", () => {
 	});
 
 	it("acks without posting when NOTIFY_WEBHOOK_URL was unset after the notice was enqueued", async () => {
-		const message = new Message(notice("du_off"));
+		const message = new FakeMessage(notice("du_off"));
 		await consumeNotifications({ queue: "rebuttal-notify", messages: [message] }, env({ NOTIFY_WEBHOOK_URL: "" }));
 		expect(message.outcome).toBe("acked");
 		expect(received).toHaveLength(0);
 	});
 
 	it("records and acks a malformed message without posting it", async () => {
-		const message = new Message({ kind: "won", disputeId: "not-a-dispute", payload: { text: "x" } });
-		const good = new Message(notice("du_fine"));
+		const message = new FakeMessage({ kind: "won", disputeId: "not-a-dispute", payload: { text: "x" } });
+		const good = new FakeMessage(notice("du_fine"));
 		await consumeNotifications({ queue: "rebuttal-notify", messages: [message, good] }, env());
 		expect(message.outcome).toBe("acked");
 		expect(good.outcome).toBe("acked");
@@ -175,7 +160,7 @@ describe("notify queue consumer", () => {
 	});
 
 	it("acks and logs what reaches the dead-letter queue, posting nothing", async () => {
-		const message = new Message(notice("du_dead"), 6);
+		const message = new FakeMessage(notice("du_dead"), 6);
 		await consumeNotifications({ queue: "rebuttal-notify-dlq", messages: [message] }, env());
 		expect(message.outcome).toBe("acked");
 		expect(received).toHaveLength(0);

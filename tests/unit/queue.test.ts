@@ -1,35 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { PermanentError, RetryableError } from "../../lib/errors";
-import {
-	backoffSeconds,
-	type ConsumedMessage,
-	consumeEach,
-	MAX_THROTTLED_REQUEUES,
-	throttleDelaySeconds,
-} from "../../lib/queue";
-
-class Message implements ConsumedMessage {
-	outcome: "acked" | { retried: number | undefined } | null = null;
-	constructor(
-		readonly body: unknown,
-		readonly attempts = 1,
-		readonly id = crypto.randomUUID(),
-	) {}
-	ack() {
-		this.outcome = "acked";
-	}
-	retry(options?: { delaySeconds?: number }) {
-		this.outcome = { retried: options?.delaySeconds };
-	}
-}
+import { backoffSeconds, consumeEach, MAX_THROTTLED_REQUEUES, throttleDelaySeconds } from "../../lib/queue";
+import { FakeMessage } from "../support/queue-message";
 
 const schema = z.object({ n: z.number() });
 
 describe("consumeEach", () => {
 	it("settles every message on its own: ack, retry, record-and-ack", async () => {
 		const recorded: unknown[] = [];
-		const messages = [new Message({ n: 1 }), new Message({ n: 2 }), new Message({ n: 3 }), new Message({ bad: true })];
+		const messages = [
+			new FakeMessage({ n: 1 }),
+			new FakeMessage({ n: 2 }),
+			new FakeMessage({ n: 3 }),
+			new FakeMessage({ bad: true }),
+		];
 		await consumeEach(
 			messages,
 			schema,
@@ -50,7 +35,7 @@ describe("consumeEach", () => {
 	});
 
 	it("retries an error it cannot classify instead of acking it", async () => {
-		const message = new Message({ n: 1 });
+		const message = new FakeMessage({ n: 1 });
 		await consumeEach([message], schema, async () => Promise.reject(new TypeError("socket closed")), {
 			baseDelaySeconds: 5,
 			onPermanentFailure: async () => expect.fail("an unknown error is not permanent"),
@@ -59,7 +44,7 @@ describe("consumeEach", () => {
 	});
 
 	it("retries a permanent failure it could not record, so nothing is lost", async () => {
-		const message = new Message({ n: 1 });
+		const message = new FakeMessage({ n: 1 });
 		await consumeEach([message], schema, async () => Promise.reject(new PermanentError("bad", "bad input")), {
 			baseDelaySeconds: 5,
 			onPermanentFailure: async () => Promise.reject(new Error("database down")),
@@ -68,7 +53,7 @@ describe("consumeEach", () => {
 	});
 
 	it("still retries when recording the retry fails", async () => {
-		const message = new Message({ n: 1 });
+		const message = new FakeMessage({ n: 1 });
 		await consumeEach([message], schema, async () => Promise.reject(new RetryableError("x", "x")), {
 			baseDelaySeconds: 5,
 			onPermanentFailure: async () => {},
@@ -78,7 +63,7 @@ describe("consumeEach", () => {
 	});
 
 	it("honours Retry-After when it is longer than the backoff", async () => {
-		const message = new Message({ n: 1 });
+		const message = new FakeMessage({ n: 1 });
 		await consumeEach(
 			[message],
 			schema,
@@ -96,7 +81,7 @@ describe("rate-limited messages", () => {
 	it("go back on the queue as a fresh copy, counted, and the delivery is acked", async () => {
 		const sent: { body: unknown; delaySeconds: number }[] = [];
 		const retries: number[] = [];
-		const message = new Message({ n: 7 }, 8);
+		const message = new FakeMessage({ n: 7 }, 8);
 		await consumeEach([message], throttledSchema, async () => Promise.reject(rateLimited()), {
 			baseDelaySeconds: 10,
 			onPermanentFailure: async () => expect.fail("a rate limit is not permanent"),
@@ -109,7 +94,7 @@ describe("rate-limited messages", () => {
 		expect(sent[0]!.delaySeconds).toBeLessThanOrEqual(20);
 		expect(retries).toEqual([sent[0]!.delaySeconds]);
 
-		const again = new Message({ n: 7, throttled: 3 });
+		const again = new FakeMessage({ n: 7, throttled: 3 });
 		await consumeEach([again], throttledSchema, async () => Promise.reject(rateLimited()), {
 			baseDelaySeconds: 10,
 			onPermanentFailure: async () => {},
@@ -119,7 +104,7 @@ describe("rate-limited messages", () => {
 	});
 
 	it("are retried as usual when the copy cannot be sent, when they were copied too often, or without requeue", async () => {
-		const failing = new Message({ n: 1 });
+		const failing = new FakeMessage({ n: 1 });
 		await consumeEach([failing], throttledSchema, async () => Promise.reject(rateLimited()), {
 			baseDelaySeconds: 5,
 			onPermanentFailure: async () => {},
@@ -128,7 +113,7 @@ describe("rate-limited messages", () => {
 		expect(failing.outcome).toEqual({ retried: expect.any(Number) });
 
 		let sends = 0;
-		const exhausted = new Message({ n: 1, throttled: MAX_THROTTLED_REQUEUES });
+		const exhausted = new FakeMessage({ n: 1, throttled: MAX_THROTTLED_REQUEUES });
 		await consumeEach([exhausted], throttledSchema, async () => Promise.reject(rateLimited()), {
 			baseDelaySeconds: 5,
 			onPermanentFailure: async () => {},
@@ -137,7 +122,7 @@ describe("rate-limited messages", () => {
 		expect(exhausted.outcome).toEqual({ retried: expect.any(Number) });
 		expect(sends).toBe(0);
 
-		const plain = new Message({ n: 1 });
+		const plain = new FakeMessage({ n: 1 });
 		await consumeEach([plain], throttledSchema, async () => Promise.reject(rateLimited()), {
 			baseDelaySeconds: 5,
 			onPermanentFailure: async () => {},
@@ -147,7 +132,7 @@ describe("rate-limited messages", () => {
 
 	it("other transient errors still use the delivery budget", async () => {
 		let sends = 0;
-		const message = new Message({ n: 1 });
+		const message = new FakeMessage({ n: 1 });
 		await consumeEach([message], throttledSchema, async () => Promise.reject(new RetryableError("down", "5xx")), {
 			baseDelaySeconds: 5,
 			onPermanentFailure: async () => {},

@@ -1,22 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PipelineConfig } from "../../lib/config";
 import { AUTO_SUBMIT_ACTOR } from "../../lib/evidence/assess";
 import type { PipelineDeps } from "../../lib/pipeline/deps";
 import { handleSubmitMessage } from "../../lib/pipeline/submit";
-import { openTestDatabase, type TestDatabase } from "../support/database";
-import { type EmulatorHarness, startEmulatorHarness } from "../support/stripe-emulator";
+import type { TestDatabase } from "../support/database";
+import { useEmulatorAndDatabase } from "../support/emulator-and-database";
+import type { EmulatorHarness } from "../support/stripe-emulator";
 
 // Who may approve a compliance case: its network fee is acknowledged only by a person, never by the deadline
 // sweep's automatic approval, through the real submit step against the Stripe emulator.
 
 let h: EmulatorHarness;
 let t: TestDatabase;
-beforeAll(async () => {
-	[h, t] = await Promise.all([startEmulatorHarness({ port: 0, rateLimit: false }), openTestDatabase()]);
-});
-afterAll(async () => {
-	await h?.close();
-	await t?.close();
+useEmulatorAndDatabase((harness, database) => {
+	[h, t] = [harness, database];
 });
 
 function deps(): PipelineDeps {
