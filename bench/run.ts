@@ -440,7 +440,9 @@ function readmeBlock(results: Results): string {
 		);
 		if (burst.failuresFrom429 === 0)
 			notes.push(
-				`No dispute failed on a rate limit: ${burst.disputesThatMet429} met at least one 429 and waited for it. A message whose Stripe call meets a 429 goes back on its queue as a fresh copy with jittered backoff (\`lib/queue.ts\`), so waiting for the limit never uses up the retries that protect against work that keeps failing. rebuttal does not pace its calls ahead of the limit; the gap to the floor is the time spent backing off.`,
+				burst.rateLimited429s === 0
+					? `No 429 at all: rebuttal paces its Stripe calls at about 90 % of the limit in each isolate (\`lib/stripe/pacing.ts\`: 22 requests/s in test mode, uploads 18/s), so the pace alone puts the drain at about 1.14× the floor; the rest of the gap is the pipeline's own work (facts, PDF, database) on the same shared cores. A message that does meet a 429 goes back on its queue as a fresh copy (\`lib/queue.ts\`), so a rate limit never turns into a failure.`
+					: `No dispute failed on a rate limit: ${burst.disputesThatMet429} met at least one 429 and waited for it. Calls are paced below the limit per isolate (\`lib/stripe/pacing.ts\`), and a message whose Stripe call still meets a 429 goes back on its queue as a fresh copy with jittered backoff (\`lib/queue.ts\`), so waiting for the limit never uses up the retries that protect against work that keeps failing.`,
 			);
 		else
 			notes.push(
