@@ -63,8 +63,10 @@ export async function summariseUsage(
 			${isoText(sql`max(occurred_at)`)} as last_at,
 			(count(*) filter (where ${after}))::int as after_charge,
 			${isoText(sql`max(occurred_at) filter (where ${after})`)} as last_after_at,
-			count(distinct ip)::int as ips,
-			count(distinct device_id)::int as devices
+			-- Distinct values by grouping (hashed) rather than count(distinct) (sorted): the same count, faster.
+			(select count(*) from (select ip from rebuttal.activity where ${mine} and ip is not null group by ip) i)::int as ips,
+			(select count(*) from (select device_id from rebuttal.activity where ${mine} and device_id is not null
+				group by device_id) d)::int as devices
 		from rebuttal.activity where ${mine}`,
 	);
 	const t = totals[0];
@@ -85,10 +87,11 @@ export async function summariseUsage(
 		),
 		queryRows<{ week: string; count: number }>(
 			db,
-			sql`select to_char(date_trunc('week', occurred_at at time zone 'UTC'), 'YYYY-MM-DD') as week,
-				count(*)::int as count
-			from rebuttal.activity where ${mine} and occurred_at is not null
-			group by 1 order by 1 desc limit ${l.maxWeeks}`,
+			// Grouped by the week's timestamp and formatted after: to_char once per week, not once per row.
+			sql`select to_char(week, 'YYYY-MM-DD') as week, count::int as count from (
+				select date_trunc('week', occurred_at at time zone 'UTC') as week, count(*) as count
+				from rebuttal.activity where ${mine} and occurred_at is not null
+				group by 1 order by 1 desc limit ${l.maxWeeks}) w`,
 		),
 		topAccessPoints(db, accountId, "ip", l.maxAccessPoints),
 		topAccessPoints(db, accountId, "device_id", l.maxAccessPoints),
@@ -224,6 +227,7 @@ export async function summariseChargeWindow(
 	const start = servicePeriod.start.toISOString();
 	const days = LOGIN_WINDOW_DAYS;
 	const at = sql`${charge}::timestamptz`;
+	const mine = sql`account_id = ${accountId}`;
 	const [agg] = await queryRows<{
 		logins_before: number;
 		logins_after: number;
@@ -234,15 +238,22 @@ export async function summariseChargeWindow(
 		devices_before: number;
 	}>(
 		db,
+		// One scalar subquery per figure, each confined by the (account_id, occurred_at) index to its own time
+		// range, instead of one pass evaluating every filter on every row of the account.
 		sql`select
-			(count(*) filter (where ${LOGIN_KINDS} and occurred_at <= ${at} and occurred_at > ${at} - make_interval(days => ${days})))::int as logins_before,
-			(count(*) filter (where ${LOGIN_KINDS} and occurred_at > ${at} and occurred_at <= ${at} + make_interval(days => ${days})))::int as logins_after,
-			${isoText(sql`max(occurred_at) filter (where ${LOGIN_KINDS} and occurred_at <= ${at})`)} as last_login_before,
-			${isoText(sql`min(occurred_at) filter (where ${LOGIN_KINDS} and occurred_at > ${at})`)} as first_login_after,
-			(count(*) filter (where occurred_at between ${at} - interval '1 day' and ${at} + interval '1 day'))::int as around,
-			(count(*) filter (where occurred_at >= ${start}::timestamptz))::int as after_start,
-			(count(distinct device_id) filter (where occurred_at < ${at}))::int as devices_before
-		from rebuttal.activity where account_id = ${accountId}`,
+			(select count(*) from rebuttal.activity where ${mine} and occurred_at <= ${at}
+				and occurred_at > ${at} - make_interval(days => ${days}) and ${LOGIN_KINDS})::int as logins_before,
+			(select count(*) from rebuttal.activity where ${mine} and occurred_at > ${at}
+				and occurred_at <= ${at} + make_interval(days => ${days}) and ${LOGIN_KINDS})::int as logins_after,
+			(select ${isoText(sql`occurred_at`)} from rebuttal.activity where ${mine} and occurred_at <= ${at} and ${LOGIN_KINDS}
+				order by occurred_at desc limit 1) as last_login_before,
+			(select ${isoText(sql`occurred_at`)} from rebuttal.activity where ${mine} and occurred_at > ${at} and ${LOGIN_KINDS}
+				order by occurred_at limit 1) as first_login_after,
+			(select count(*) from rebuttal.activity where ${mine}
+				and occurred_at between ${at} - interval '1 day' and ${at} + interval '1 day')::int as around,
+			(select count(*) from rebuttal.activity where ${mine} and occurred_at >= ${start}::timestamptz)::int as after_start,
+			(select count(*) from (select device_id from rebuttal.activity where ${mine} and occurred_at < ${at}
+				and device_id is not null group by device_id) d)::int as devices_before`,
 	);
 	const near = await queryRows<{ device_id: string; seen_before: boolean }>(
 		db,
