@@ -95,14 +95,16 @@ export async function summariseUsage(
 		),
 		topAccessPoints(db, accountId, "ip", l.maxAccessPoints),
 		topAccessPoints(db, accountId, "device_id", l.maxAccessPoints),
+		// Ordered by the table's timestamp (qualified: a bare `occurred_at` would name the formatted text column,
+		// which sorts the same but cannot use the (account_id, occurred_at) index).
 		queryRows<{ occurred_at: string; kind: string | null; ip: string | null; device_id: string | null }>(
 			db,
-			sql`(select ${isoText(sql`occurred_at`)} as occurred_at, kind, ip, device_id from rebuttal.activity
-				where ${mine} and occurred_at <= ${charge}::timestamptz order by occurred_at desc, id desc
+			sql`(select ${isoText(sql`a.occurred_at`)} as occurred_at, kind, ip, device_id from rebuttal.activity a
+				where ${mine} and a.occurred_at <= ${charge}::timestamptz order by a.occurred_at desc, a.id desc
 				limit ${l.recentBefore})
 			union all
-			(select ${isoText(sql`occurred_at`)} as occurred_at, kind, ip, device_id from rebuttal.activity
-				where ${mine} and ${after} order by occurred_at desc, id desc limit ${l.recentAfter})`,
+			(select ${isoText(sql`a.occurred_at`)} as occurred_at, kind, ip, device_id from rebuttal.activity a
+				where ${mine} and ${after} order by a.occurred_at desc, a.id desc limit ${l.recentAfter})`,
 		),
 	]);
 
