@@ -276,6 +276,15 @@ dashboardPages.get("/disputes/:id/:action", async (c) => {
 	);
 });
 
+/** A confirmation form posted without its box ticked: nothing happens, and the operator goes back to it. */
+function notConfirmed(c: Ctx, back: string) {
+	return render(
+		c,
+		MessagePage({ title: "Not confirmed", message: "Tick the confirmation box to go ahead.", csrf: c.var.csrf, back }),
+		400,
+	);
+}
+
 dashboardPages.post("/disputes/:id/:action", async (c) => {
 	const id = disputeId.safeParse(c.req.param("id"));
 	const name = c.req.param("action");
@@ -284,16 +293,7 @@ dashboardPages.post("/disputes/:id/:action", async (c) => {
 	const body = await c.req.parseBody();
 	const back = `/dashboard/disputes/${id.data}`;
 	if (body.confirm !== "yes") {
-		return render(
-			c,
-			MessagePage({
-				title: "Not confirmed",
-				message: "Tick the confirmation box to go ahead.",
-				csrf: c.var.csrf,
-				back: `${back}/${name}`,
-			}),
-			400,
-		);
+		return notConfirmed(c, `${back}/${name}`);
 	}
 	const reason = typeof body.reason === "string" ? body.reason : undefined;
 	await action.run(actionDeps(c), id.data, { reason }, DASHBOARD_ACTOR);
@@ -323,16 +323,7 @@ dashboardPages.post("/actions/:name", async (c) => {
 	if (!action) return notFoundPage(c);
 	const body = await c.req.parseBody();
 	if (body.confirm !== "yes") {
-		return render(
-			c,
-			MessagePage({
-				title: "Not confirmed",
-				message: "Tick the confirmation box to go ahead.",
-				csrf: c.var.csrf,
-				back: `/dashboard/actions/${name}`,
-			}),
-			400,
-		);
+		return notConfirmed(c, `/dashboard/actions/${name}`);
 	}
 	const { summary } = await action.run(actionDeps(c), DASHBOARD_ACTOR);
 	return render(c, MessagePage({ title: action.label, message: summary, csrf: c.var.csrf, back: action.back }));

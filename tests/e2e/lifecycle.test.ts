@@ -270,6 +270,12 @@ describe("backfill on demand", () => {
 		expect(overview).toContain('href="/dashboard/actions/backfill"');
 		const confirm = await (await stack.api("/dashboard/actions/backfill")).text();
 		expect(confirm).toContain("queue each one rebuttal does not know yet");
+		const unticked = await stack.api("/dashboard/actions/backfill", {
+			method: "POST",
+			body: new URLSearchParams({ confirm: "no" }),
+		});
+		expect(unticked.status).toBe(400);
+		expect(await unticked.text()).toContain("Tick the confirmation box");
 		expect((await fetch(`${stack.workerUrl}/api/backfill`, { method: "POST" })).status).toBe(401);
 	});
 });
