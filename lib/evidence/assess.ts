@@ -23,7 +23,7 @@ export async function assessDispute(
 	charge: Stripe.Charge,
 	evidenceCase: CollectedCase,
 ): Promise<{ assessment: DisputeAssessment; rowsFetched: number }> {
-	const playbook = playbookFor(dispute.reason);
+	const playbook = playbookFor(dispute.reason, evidenceCase.dispute.networkReasonCode);
 	const { result: ce3, rowsFetched } = await assessCe3(deps, dispute, charge, {
 		accountId: evidenceCase.account?.id ?? null,
 		email: evidenceCase.account?.email ?? evidenceCase.customer?.email ?? null,

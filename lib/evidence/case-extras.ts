@@ -4,20 +4,41 @@
  */
 
 /** Where the IP address of the purchase came from. Never guessed: absent when no source names one. */
-export type PurchaseIpSource = "charge_metadata" | "payment_intent_metadata" | "activity_near_charge";
+export type PurchaseIpSource =
+	| "charge_metadata"
+	| "payment_intent_metadata"
+	| "checkout_event"
+	| "activity_near_charge";
+
+/** Sources that recorded the purchase IP at the purchase; `activity_near_charge` is an inference. */
+export const RECORDED_PURCHASE_IP_SOURCES: ReadonlySet<PurchaseIpSource> = new Set([
+	"charge_metadata",
+	"payment_intent_metadata",
+	"checkout_event",
+]);
 
 export interface PurchaseIp {
 	ip: string;
 	source: PurchaseIpSource;
-	/** For `activity_near_charge`: when that activity happened. */
+	/** For `checkout_event` and `activity_near_charge`: when that activity happened. */
 	observedAt: string | null;
 	/** Activity events from this IP on the account before the charge. */
 	priorCount: number;
 	firstSeenAt: string | null;
 }
 
+/** A refund of the disputed charge, from Stripe's refunds list. */
+export interface RefundRecord {
+	id: string;
+	amount: number;
+	createdAt: string;
+	status: string | null;
+}
+
 /** Extra parts `buildFacts` and the writers understand; all optional. */
 export interface CaseExtras {
+	/** Refunds of the disputed charge, newest first; absent when they were not listed. */
+	refunds?: RefundRecord[];
 	purchaseIp?: PurchaseIp | null;
 	/** Number of artifacts on the account (the case lists only a bounded few). */
 	artifactCount?: number;

@@ -6,6 +6,7 @@ import { buildFacts, type CaseParts } from "./facts";
 import { matchAccount, summariseAccount } from "./match";
 import {
 	collectPriorPayments,
+	collectRefunds,
 	customerIdOf,
 	purchaseIpFromStripe,
 	servicePeriodStartOf,
@@ -47,7 +48,7 @@ export async function collectEvidenceCase(
 	const account = match ? summariseAccount(match.row, match.matchedBy) : null;
 
 	const customerSummary = summariseCustomer(customer, charge);
-	const [usageResult, ipResult, artifactResult, priorPayments, windowResult] = await Promise.all([
+	const [usageResult, ipResult, artifactResult, priorPayments, windowResult, refunds] = await Promise.all([
 		account ? summariseUsage(db, account.id, chargeAt) : Promise.resolve({ usage: null, rowsFetched: 0 }),
 		checkPurchaseIp(db, account?.id ?? null, chargeAt, purchaseIpFromStripe(charge)),
 		account ? listArtifacts(db, account.id) : Promise.resolve({ artifacts: [], count: 0, rowsFetched: 0 }),
@@ -55,6 +56,7 @@ export async function collectEvidenceCase(
 		account
 			? summariseChargeWindow(db, account.id, chargeAt, servicePeriodStartOf(charge))
 			: Promise.resolve({ window: null, rowsFetched: 0 }),
+		collectRefunds(stripe, charge.id, deps.requestOptions),
 	]);
 	rowsFetched += usageResult.rowsFetched + ipResult.rowsFetched + artifactResult.rowsFetched + windowResult.rowsFetched;
 
@@ -70,6 +72,7 @@ export async function collectEvidenceCase(
 		purchaseIp: ipResult.purchaseIp,
 		artifactCount: artifactResult.count,
 		chargeWindow: usageResult.usage ? windowResult.window : null,
+		refunds,
 	};
 	return { evidenceCase: { ...parts, facts: buildFacts(parts) }, rowsFetched };
 }

@@ -1,5 +1,6 @@
 import { PermanentError } from "../errors";
-import { PLAYBOOKS } from "./playbooks";
+import { type PurchaseIpSource, RECORDED_PURCHASE_IP_SOURCES } from "./case-extras";
+import { caseReason, PLAYBOOKS } from "./playbooks";
 import { FIELD_LIMIT, fitText, TOTAL_LIMIT } from "./text";
 import { EVIDENCE_TEXT_FIELDS, type EvidenceCase, type EvidenceTextField, type Narrative } from "./types";
 
@@ -63,6 +64,7 @@ export function buildEvidenceFields(
 	for (const name of EVIDENCE_TEXT_FIELDS) {
 		const value = narrative.fields[name]?.trim();
 		if (!value) continue;
+		if (name === "customer_purchase_ip" && !purchaseIpRecorded(evidenceCase)) continue;
 		texts.set(name, fitOrThrow(name, value, FIELD_LIMIT));
 	}
 
@@ -89,8 +91,20 @@ export function buildEvidenceFields(
 
 	const out: Record<string, string> = {};
 	for (const [name, value] of texts) out[name] = value;
-	out[reportFileField(evidenceCase.dispute.reason)] = fileId;
+	out[reportFileField(caseReason(evidenceCase.dispute))] = fileId;
 	return out;
+}
+
+/**
+ * Whether `customer_purchase_ip` may be sent: only an IP recorded at the purchase (charge or payment-intent
+ * metadata, the merchant's checkout event), never one inferred from nearby activity, and for a renewal the
+ * merchant initiated only what Stripe itself recorded.
+ */
+export function purchaseIpRecorded(evidenceCase: EvidenceCase): boolean {
+	const source = evidenceCase.facts.find((f) => f.id === "purchase.ip_source")?.value;
+	if (typeof source !== "string" || !RECORDED_PURCHASE_IP_SOURCES.has(source as PurchaseIpSource)) return false;
+	const renewal = evidenceCase.facts.find((f) => f.id === "billing.renewal")?.value === true;
+	return !renewal || source !== "checkout_event";
 }
 
 function fitOrThrow(name: EvidenceTextField, value: string, max: number): string {

@@ -274,7 +274,13 @@ const PLAYBOOK_LIST: Playbook[] = [
 	{
 		reason: "credit_not_processed",
 		claim: "a promised refund or credit was not processed",
-		keyFacts: ["refund.status", "charge.amount_refunded", "account.terms_accepted_at", "usage.after_charge"],
+		keyFacts: [
+			"refund.prior.",
+			"refund.status",
+			"charge.amount_refunded",
+			"account.terms_accepted_at",
+			"usage.after_charge",
+		],
 		textFields: [...IDENTIFYING, "refund_refusal_explanation"],
 		argumentField: "refund_refusal_explanation",
 		fileField: "service_documentation",
@@ -419,13 +425,62 @@ const PLAYBOOK_LIST: Playbook[] = [
 	},
 ];
 
+/**
+ * A refund of the whole disputed amount made before the dispute was opened is the defence (Visa 13.6 lists
+ * "credit processed"), whatever the reason: the case is strong, never too weak. A refund after the dispute
+ * opened leaves the reason's own assessment.
+ */
+function priorRefundDefence(c: EvidenceCase): StrengthAssessment | null {
+	const f = factsOf(c);
+	if (!is(f, "refund.prior.covers_dispute", true)) return null;
+	return { strength: "strong", tooWeak: false, reason: null, signals: ["refund.prior.id", "refund.prior.total"] };
+}
+
 export const PLAYBOOKS: Readonly<Record<string, Playbook>> = Object.fromEntries(
-	PLAYBOOK_LIST.map((p) => [p.reason, p]),
+	PLAYBOOK_LIST.map((p) => [p.reason, { ...p, strength: (c: EvidenceCase) => priorRefundDefence(c) ?? p.strength(c) }]),
 );
 
-/** Every reason Stripe documents has a playbook; an unknown reason falls back to `general`. */
-export function playbookFor(reason: string): Playbook {
-	return PLAYBOOKS[reason] ?? PLAYBOOKS.general!;
+/**
+ * The playbook of a dispute: the one its network reason code names when there is one (a `general` dispute with
+ * Visa 13.2 is a cancellation case), else the Stripe reason's; an unknown reason falls back to `general`.
+ */
+export function playbookFor(reason: string, networkReasonCode?: string | null): Playbook {
+	return PLAYBOOKS[caseReason({ reason, networkReasonCode: networkReasonCode ?? null })] ?? PLAYBOOKS.general!;
+}
+
+/** Stripe reasons a fraud code (Visa 10.x) also covers: an unrecognised payment keeps its own playbook. */
+const SAME_FAMILY: Partial<Record<DisputeReason, readonly string[]>> = { fraudulent: ["unrecognized"] };
+
+/**
+ * Visa and Mastercard reason codes that name one Stripe reason. Codes that cover several complaints (Mastercard
+ * 4853 "cardholder dispute", Visa 13.5 "misrepresentation" aside) are left to the Stripe reason.
+ */
+const NETWORK_CODES: readonly [RegExp, DisputeReason][] = [
+	[/^10\.\d+$/, "fraudulent"],
+	[/^12\.6(\.\d+)?$/, "duplicate"],
+	[/^13\.1$/, "product_not_received"],
+	[/^13\.2$/, "subscription_canceled"],
+	[/^13\.[35]$/, "product_unacceptable"],
+	[/^13\.[67]$/, "credit_not_processed"],
+	[/^(4837|4840|4849|4863|4870|4871)$/, "fraudulent"],
+	[/^4834$/, "duplicate"],
+	[/^4841$/, "subscription_canceled"],
+	[/^4855$/, "product_not_received"],
+	[/^4860$/, "credit_not_processed"],
+];
+
+/** The reason whose playbook answers a dispute: its network reason code's when that names one, else Stripe's. */
+export function caseReason(dispute: { reason: string; networkReasonCode: string | null }): string {
+	const routed = reasonOfNetworkCode(dispute.networkReasonCode);
+	if (!routed || SAME_FAMILY[routed]?.includes(dispute.reason)) return dispute.reason;
+	return routed;
+}
+
+/** The Stripe reason a network reason code stands for, or null when it names none. */
+export function reasonOfNetworkCode(code: string | null | undefined): DisputeReason | null {
+	const c = code?.trim();
+	if (!c) return null;
+	return NETWORK_CODES.find(([re]) => re.test(c))?.[1] ?? null;
 }
 
 /** Key facts of the playbook present in the case, and those missing (a prefix counts when any fact starts with it). */
@@ -457,15 +512,16 @@ export function complianceProgram(dispute: {
 	return brand === "mastercard" ? "mastercard_compliance" : brand === "visa" ? "visa_compliance" : null;
 }
 
-/** Why rebuttal does not answer a dispute at all, or null: Klarna's issuers ignore evidence. */
+/**
+ * Why rebuttal does not answer a dispute at all, or null. A Klarna inquiry ignores evidence, so it is skipped; a
+ * Klarna chargeback takes evidence like a card chargeback and is answered.
+ */
 export function skipReasonOf(dispute: {
 	status: string;
 	payment_method_details?: { type?: string | null } | null;
 }): string | null {
-	if (dispute.payment_method_details?.type === "klarna") {
-		return dispute.status.startsWith("warning_")
-			? "Klarna inquiry: Klarna does not pass inquiry evidence to the issuer, so none is sent"
-			: "Klarna dispute: Klarna decides these itself and ignores submitted evidence, so none is sent";
+	if (dispute.payment_method_details?.type === "klarna" && dispute.status.startsWith("warning_")) {
+		return "Klarna inquiry: Klarna does not pass inquiry evidence to the issuer, so none is sent";
 	}
 	return null;
 }

@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import type { RefundRecord } from "./case-extras";
 import { unixToIso } from "./format";
 import type { ChargeSummary, CustomerSummary, DisputeSummary, PriorPayments } from "./types";
 
@@ -207,4 +208,14 @@ export function servicePeriodStartOf(charge: Stripe.Charge): { start: Date; sour
 		}
 	}
 	return { start: new Date(charge.created * 1000), source: "charge" };
+}
+
+/** The refunds of the disputed charge, newest first (one page of 100: a charge has at most a handful). */
+export async function collectRefunds(
+	stripe: Stripe,
+	chargeId: string,
+	requestOptions?: Stripe.RequestOptions,
+): Promise<RefundRecord[]> {
+	const list = await stripe.refunds.list({ charge: chargeId, limit: 100 }, requestOptions);
+	return list.data.map((r) => ({ id: r.id, amount: r.amount, createdAt: unixToIso(r.created), status: r.status }));
 }

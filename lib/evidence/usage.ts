@@ -153,16 +153,22 @@ async function topAccessPoints(
 	return rows.map((r) => ({ value: r.value, count: Number(r.count), firstAt: r.first_at, lastAt: r.last_at }));
 }
 
+/** Activity kinds that are the merchant's own record of the checkout (the purchase IP is then recorded, not inferred). */
+const CHECKOUT_KIND = /^(checkout|purchase|payment|subscribe|subscription_created|order)/i;
+
 /**
  * The purchase IP and whether the account used it before the charge. The IP comes from Stripe (charge or payment
  * intent metadata) when given; otherwise from the account's activity closest to the charge time within
- * {@link PURCHASE_IP_WINDOW_MINUTES} minutes. With neither, there is no purchase IP: none is invented.
+ * {@link PURCHASE_IP_WINDOW_MINUTES} minutes (a checkout event there is `checkout_event`, any other activity an
+ * inference), unless `inferNearCharge` is off (a renewal the merchant initiated has no purchase IP of the
+ * cardholder's). With neither, there is no purchase IP: none is invented.
  */
 export async function checkPurchaseIp(
 	db: Db,
 	accountId: string | null,
 	chargeCreatedAt: Date,
 	known: { ip: string; source: PurchaseIpSource } | null,
+	options: { inferNearCharge: boolean } = { inferNearCharge: true },
 ): Promise<{ purchaseIp: PurchaseIp | null; rowsFetched: number }> {
 	let rowsFetched = 0;
 	let ip = known?.ip ?? null;
@@ -176,9 +182,10 @@ export async function checkPurchaseIp(
 		};
 	}
 	if (!ip) {
-		const near = await queryRows<{ ip: string; occurred_at: string }>(
+		if (!options.inferNearCharge) return { purchaseIp: null, rowsFetched };
+		const near = await queryRows<{ ip: string; occurred_at: string; kind: string | null }>(
 			db,
-			sql`select ip, ${isoText(sql`occurred_at`)} as occurred_at from rebuttal.activity
+			sql`select ip, kind, ${isoText(sql`occurred_at`)} as occurred_at from rebuttal.activity
 			where account_id = ${accountId} and ip is not null
 				and occurred_at between ${charge}::timestamptz - make_interval(mins => ${PURCHASE_IP_WINDOW_MINUTES})
 				and ${charge}::timestamptz + make_interval(mins => ${PURCHASE_IP_WINDOW_MINUTES})
@@ -187,7 +194,7 @@ export async function checkPurchaseIp(
 		rowsFetched += near.length;
 		if (!near[0]) return { purchaseIp: null, rowsFetched };
 		ip = near[0].ip;
-		source = "activity_near_charge";
+		source = CHECKOUT_KIND.test(near[0].kind ?? "") ? "checkout_event" : "activity_near_charge";
 		observedAt = near[0].occurred_at;
 	}
 	const prior = await queryRows<{ n: number; first_at: string | null }>(

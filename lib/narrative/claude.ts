@@ -1,5 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { z } from "zod";
+import { caseReason } from "../evidence/playbooks";
 import { FIELD_LIMIT } from "../evidence/text";
 import type { EvidenceCase, EvidenceTextField, Narrative, NarrativeParagraph } from "../evidence/types";
 import type { TimeBudget } from "./budget";
@@ -230,7 +231,7 @@ function toNarrative(input: z.infer<typeof submissionSchema>, evidenceCase: Evid
 		factIds: [...new Set(p.factIds.map((id) => id.trim()))],
 	}));
 	const fields: Narrative["fields"] = {};
-	for (const name of claudeFields(evidenceCase.dispute.reason)) {
+	for (const name of claudeFields(caseReason(evidenceCase.dispute))) {
 		const text = input.fields[name]?.trim();
 		if (text) fields[name] = text;
 	}

@@ -1,6 +1,6 @@
 import { factIndex } from "../evidence/facts";
 import { formatDate } from "../evidence/format";
-import { PLAYBOOKS, type Playbook, playbookFor, type SectionName } from "../evidence/playbooks";
+import { caseReason, PLAYBOOKS, type Playbook, playbookFor, type SectionName } from "../evidence/playbooks";
 import { FIELD_LIMIT, fitText } from "../evidence/text";
 import type { EvidenceCase, EvidenceTextField, Fact, Narrative, NarrativeParagraph } from "../evidence/types";
 import { buildAccessLog } from "./access-log";
@@ -266,6 +266,12 @@ function artifacts(w: Writer): NarrativeParagraph | null {
 }
 
 function refundState(w: Writer): NarrativeParagraph | null {
+	const prior = w.s(
+		["refund.prior.id", "refund.prior.amount", "refund.prior.at", "dispute.created_at"],
+		(id, amt, at, opened) =>
+			`A refund of ${amt} (${id}) was made on ${at}, before the dispute was opened on ${opened}: the credit was already processed.`,
+	);
+	if (prior) return paragraph([prior]);
 	if (w.value("charge.refunded") === true)
 		return paragraph([w.s(["charge.refunded"], () => "The charge has already been refunded in full.")]);
 	return paragraph([
@@ -406,6 +412,9 @@ const SECTIONS: Record<SectionName, (w: Writer) => NarrativeParagraph | null> = 
 
 /** The reason's argument; for a cancelled subscription it depends on whether a cancellation came first. */
 function argumentOf(w: Writer, playbook: Playbook): string {
+	if (w.value("refund.prior.covers_dispute") === true) {
+		return "The amount disputed was refunded before the dispute was opened; the cardholder has already been credited.";
+	}
 	if (playbook.reason === "subscription_canceled") {
 		return cancelledBeforeCharge(w)
 			? "The customer went on using the service under the terms they accepted."
@@ -421,12 +430,16 @@ export const REASON_FIELD: Record<string, EvidenceTextField> = Object.fromEntrie
 
 export function writeTemplateNarrative(evidenceCase: EvidenceCase): Narrative {
 	const w = new Writer(factIndex(evidenceCase.facts));
-	const reason = evidenceCase.dispute.reason;
+	const reason = caseReason(evidenceCase.dispute);
 	const playbook = playbookFor(reason);
-	const paragraphs = [
-		...playbook.sections.map((name) => SECTIONS[name](w)),
-		closing(w, argumentOf(w, playbook)),
-	].filter((p): p is NarrativeParagraph => !!p);
+	// A refund before the dispute is the defence of every reason, so its paragraph comes right after the intro.
+	const sections: SectionName[] =
+		w.value("refund.prior.covers_dispute") === true && !playbook.sections.includes("refundState")
+			? ["intro", "refundState", ...playbook.sections.filter((n) => n !== "intro")]
+			: playbook.sections;
+	const paragraphs = [...sections.map((name) => SECTIONS[name](w)), closing(w, argumentOf(w, playbook))].filter(
+		(p): p is NarrativeParagraph => !!p,
+	);
 
 	const fields: Narrative["fields"] = {};
 	const set = (field: EvidenceTextField, text: string | null | undefined) => {

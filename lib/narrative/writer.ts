@@ -1,4 +1,5 @@
 import type { PipelineConfig } from "../config";
+import { caseReason } from "../evidence/playbooks";
 import type { EvidenceCase, Narrative } from "../evidence/types";
 import { type BudgetOptions, budgetMs, TimeBudget } from "./budget";
 import { type ClaudeDraft, ClaudeWriter, ClaudeWriterError, claudeFields } from "./claude";
@@ -143,13 +144,13 @@ export async function writeNarrative(
 function assemble(draft: ClaudeDraft, template: Narrative, evidenceCase: EvidenceCase): Narrative {
 	const n = draft.narrative;
 	const fields: Narrative["fields"] = { ...template.fields };
-	const own = claudeFields(evidenceCase.dispute.reason);
+	const own = claudeFields(caseReason(evidenceCase.dispute));
 	for (const name of own) delete fields[name];
 	for (const name of own) {
 		const text = n.fields[name];
 		if (text) fields[name] = text;
 	}
-	const argument = argumentField(evidenceCase.dispute.reason);
+	const argument = argumentField(caseReason(evidenceCase.dispute));
 	if (!fields[argument] && n.paragraphs.length > 0) fields[argument] = n.paragraphs.map((p) => p.text).join("\n\n");
 	if (!fields.product_description && template.fields.product_description) {
 		fields.product_description = template.fields.product_description;

@@ -240,16 +240,15 @@ export function defaultCharge(patch: StripeObject): StripeObject {
 	);
 }
 
-/** Visa reason codes by Stripe reason, used when a dispute is created without one. */
+/** Visa reason codes by Stripe reason, used when a dispute is created without one (`general` has none). */
 const VISA_REASON_CODES: Record<string, string> = {
 	fraudulent: "10.4",
 	unrecognized: "10.4",
 	product_not_received: "13.1",
 	product_unacceptable: "13.3",
-	subscription_canceled: "13.7",
+	subscription_canceled: "13.2",
 	credit_not_processed: "13.6",
 	duplicate: "12.6.1",
-	general: "13.2",
 };
 
 export function isInquiryStatus(status: string): boolean {
@@ -306,7 +305,7 @@ export function defaultDispute(patch: StripeObject, charge: StripeObject | undef
 	const code = patch.network_reason_code ?? patch.payment_method_details?.card?.network_reason_code;
 	// Non-card disputes (Klarna, bank debits) have no card and no network reason code.
 	const card_ = dispute.payment_method_details?.type === "card" ? dispute.payment_method_details.card : null;
-	const reasonCode = card_ ? (code ?? (network === "visa" ? (VISA_REASON_CODES[reason] ?? "13.2") : null)) : null;
+	const reasonCode = card_ ? (code ?? (network === "visa" ? (VISA_REASON_CODES[reason] ?? null) : null)) : null;
 	dispute.network_reason_code = reasonCode;
 	if (card_) card_.network_reason_code = reasonCode;
 	return dispute;

@@ -77,15 +77,16 @@ describe("submission policy end to end", () => {
 		expect((await stack.api("/api/early-fraud-warnings?limit=0")).status).toBe(400);
 	});
 
-	it("marks a Klarna dispute and skips it with the reason", async () => {
+	it("marks a Klarna inquiry and skips it with the reason", async () => {
 		const charge = customers[1 % customers.length]!.chargeIds[1]!;
 		const dispute = await openSeededDispute(charge, {
 			reason: "product_not_received",
+			status: "warning_needs_response",
 			payment_method_details: { type: "klarna", card: null, klarna: {} },
 		});
 		const view = await waitForStage(dispute.id, "skipped");
-		expect(view.stageReason).toMatch(/^Klarna dispute/);
-		expect(view.assessment.skipReason).toMatch(/^Klarna dispute/);
+		expect(view.stageReason).toMatch(/^Klarna inquiry/);
+		expect(view.assessment.skipReason).toMatch(/^Klarna inquiry/);
 		expect(await stack.emulator(`/_emulator/disputes/${dispute.id}/updates`)).toEqual([]);
 	});
 });

@@ -20,6 +20,7 @@ import type {
 	UsageSummary,
 	WeeklyActivity,
 } from "../../lib/evidence/types";
+import { VISA_REASON_CODES } from "./stripe-fixtures";
 
 export const FIXTURE = {
 	merchantName: "Northwind Analytics Ltd.",
@@ -259,7 +260,7 @@ export function casePartsFor(reason: string): CaseParts {
 	const base = makeEvidenceCase();
 	return {
 		...base,
-		dispute: { ...base.dispute, reason },
+		dispute: { ...base.dispute, reason, networkReasonCode: VISA_REASON_CODES[reason] ?? null },
 		purchaseIp: {
 			ip: "203.0.113.42",
 			source: "charge_metadata",

@@ -192,6 +192,17 @@ export function makeDispute(override: DeepPartial<Stripe.Dispute> = {}): Stripe.
 	return merge(base, override);
 }
 
+/** The Visa reason code a dispute of each Stripe reason typically carries (none for the bank-debit reasons). */
+export const VISA_REASON_CODES: Readonly<Record<string, string>> = {
+	fraudulent: "10.4",
+	unrecognized: "10.4",
+	duplicate: "12.6.1",
+	product_not_received: "13.1",
+	subscription_canceled: "13.2",
+	product_unacceptable: "13.3",
+	credit_not_processed: "13.6",
+};
+
 /** A dispute with its charge expanded (customer and payment intent included), as assembly reads it. */
 export function makeDisputeCase(
 	options: {
@@ -210,7 +221,10 @@ export function makeDisputeCase(
 		charge: charge.id,
 		amount: charge.amount,
 		currency: charge.currency,
-		...(options.reason && { reason: options.reason }),
+		...(options.reason && {
+			reason: options.reason,
+			payment_method_details: { card: { network_reason_code: VISA_REASON_CODES[options.reason] ?? null } },
+		}),
 		...(options.dispute as object),
 	} as DeepPartial<Stripe.Dispute>);
 	return { dispute, charge, customer };

@@ -197,15 +197,17 @@ describe("inquiries, compliance cases and Klarna", () => {
 		expect(complianceProgram(dispute)).toBe(program);
 	});
 
-	it.each([
-		["warning_needs_response", /Klarna inquiry/],
-		["needs_response", /Klarna dispute/],
-	])("marks and skips a Klarna %s", (status, message) => {
+	it("marks and skips a Klarna inquiry: Klarna does not pass its evidence on", () => {
 		const d = makeDispute({
-			status: status as "needs_response",
+			status: "warning_needs_response",
 			payment_method_details: { type: "klarna", card: null },
 		});
-		expect(skipReasonOf(d)).toMatch(message);
+		expect(skipReasonOf(d)).toMatch(/Klarna inquiry/);
+	});
+
+	it("answers a Klarna chargeback: it takes evidence like a card chargeback", () => {
+		const d = makeDispute({ status: "needs_response", payment_method_details: { type: "klarna", card: null } });
+		expect(skipReasonOf(d)).toBeNull();
 	});
 });
 
