@@ -21,7 +21,11 @@ export const assessments = rebuttal.table("assessments", {
 	ce3: jsonb("ce3"),
 	/** `visa_compliance` / `mastercard_compliance` when the dispute is a compliance case, else null. */
 	compliance: text("compliance"),
-	/** Why rebuttal will not answer at all (e.g. a Klarna dispute), or null. */
+	/** Facts that argue for the cardholder, withheld from the evidence: `[{code, detail}]`. */
+	redFlags: jsonb("red_flags").$type<{ code: string; detail: string }[]>(),
+	/** Evidence that was not there and would have helped (e.g. a published cancellation policy), one line each. */
+	wouldHelp: jsonb("would_help").$type<string[]>(),
+	/** Why rebuttal will not answer at all (e.g. a Klarna inquiry), or null. */
 	skipReason: text("skip_reason"),
 	createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 	updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -39,6 +39,27 @@ export const activity = rebuttal.table(
 	(t) => [index("activity_account_occurred_idx").on(t.accountId, t.occurredAt)],
 );
 
+/**
+ * Each published version of the merchant's terms, refund and cancellation policies (contract §4, optional): the
+ * version in force at a charge is the latest `effective_at` at or before it, submitted as its own PDF.
+ */
+export const policies = rebuttal.table(
+	"policies",
+	{
+		id: text("id").primaryKey(),
+		/** `terms`, `refund` or `cancellation`; other kinds are kept but not submitted. */
+		kind: text("kind").notNull(),
+		version: text("version").notNull(),
+		title: text("title").notNull(),
+		body: text("body").notNull(),
+		url: text("url"),
+		effectiveAt: timestamp("effective_at", { withTimezone: true }).notNull(),
+		/** How customers were shown it before paying, in the merchant's words. */
+		disclosure: text("disclosure"),
+	},
+	(t) => [index("policies_kind_effective_idx").on(t.kind, t.effectiveAt)],
+);
+
 export const artifacts = rebuttal.table("artifacts", {
 	id: text("id").primaryKey(),
 	accountId: text("account_id").references(() => accounts.id),

@@ -102,6 +102,25 @@ export const evidence = rebuttal.table("evidence", {
 	pdfSha256: text("pdf_sha256").notNull(),
 	pdfBytes: integer("pdf_bytes").notNull(),
 	pdfPages: integer("pdf_pages").notNull(),
+	/**
+	 * The other documents of the evidence (receipt, policy, communication), each uploaded once: `[{field, title,
+	 * fileId, sha256, bytes, pages}]`; and those left out to keep every file within Stripe's limits, with why.
+	 */
+	documents: jsonb("documents").$type<StoredDocument[]>().notNull().default([]),
+	droppedDocuments: jsonb("dropped_documents")
+		.$type<{ field: string; title: string; reason: string }[]>()
+		.notNull()
+		.default([]),
 	createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 	updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** One uploaded evidence document besides the report. */
+export interface StoredDocument {
+	field: string;
+	title: string;
+	fileId: string;
+	sha256: string;
+	bytes: number;
+	pages: number;
+}

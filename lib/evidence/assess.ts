@@ -5,6 +5,7 @@ import type { Db } from "../db/client";
 import { assessCe3, type Ce3Result } from "./ce3";
 import type { CollectedCase } from "./collect";
 import { complianceProgram, keyFactCoverage, playbookFor, type StrengthAssessment, skipReasonOf } from "./playbooks";
+import { lowerForRedFlags, type RedFlag } from "./red-flags";
 
 /** How rebuttal judges one dispute: playbook, strength, CE 3.0, compliance program and whether to answer at all. */
 export interface DisputeAssessment {
@@ -13,6 +14,8 @@ export interface DisputeAssessment {
 	strength: StrengthAssessment;
 	keyFacts: { present: string[]; missing: string[] };
 	ce3: Ce3Result;
+	/** Facts that argue for the cardholder: withheld from the evidence, shown to the operator. */
+	redFlags: RedFlag[];
 	compliance: "visa_compliance" | "mastercard_compliance" | null;
 	skipReason: string | null;
 }
@@ -34,9 +37,10 @@ export async function assessDispute(
 		assessment: {
 			playbook: playbook.reason,
 			inquiry: evidenceCase.dispute.isInquiry,
-			strength: playbook.strength(evidenceCase),
+			strength: lowerForRedFlags(playbook.strength(evidenceCase), evidenceCase.redFlags ?? []),
 			keyFacts: keyFactCoverage(playbook, evidenceCase),
 			ce3,
+			redFlags: evidenceCase.redFlags ?? [],
 			compliance: complianceProgram(dispute),
 			skipReason: skipReasonOf(dispute),
 		},
@@ -59,6 +63,7 @@ export async function saveAssessment(db: Db, disputeId: string, a: DisputeAssess
 		weakReason: a.strength.reason,
 		keyFacts: a.keyFacts,
 		ce3: a.ce3,
+		redFlags: a.redFlags,
 		compliance: a.compliance,
 		skipReason: a.skipReason,
 	};
@@ -85,6 +90,7 @@ export function presentAssessment(row: AssessmentRow | undefined) {
 		tooWeak: row.tooWeak,
 		weakReason: row.weakReason,
 		keyFacts: row.keyFacts,
+		redFlags: (row.redFlags as RedFlag[] | null) ?? [],
 		compliance: row.compliance,
 		skipReason: row.skipReason,
 		ce3: ce3

@@ -37,6 +37,8 @@ export interface RefundRecord {
 
 /** Extra parts `buildFacts` and the writers understand; all optional. */
 export interface CaseExtras {
+	/** Facts that argue for the cardholder, withheld from the submitted case and shown to the operator. */
+	redFlags?: { code: string; detail: string }[];
 	/** Refunds of the disputed charge, newest first; absent when they were not listed. */
 	refunds?: RefundRecord[];
 	purchaseIp?: PurchaseIp | null;

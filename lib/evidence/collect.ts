@@ -4,6 +4,7 @@ import { listArtifacts } from "./artifacts";
 import type { CaseExtras } from "./case-extras";
 import { buildFacts, type CaseParts } from "./facts";
 import { matchAccount, summariseAccount } from "./match";
+import { gateRedFlags } from "./red-flags";
 import {
 	collectPriorPayments,
 	collectRefunds,
@@ -74,5 +75,7 @@ export async function collectEvidenceCase(
 		chargeWindow: usageResult.usage ? windowResult.window : null,
 		refunds,
 	};
-	return { evidenceCase: { ...parts, facts: buildFacts(parts) }, rowsFetched };
+	// The red-flag gate: what argues for the cardholder is withheld from everything submitted, kept for the operator.
+	const gated = gateRedFlags(parts, buildFacts(parts));
+	return { evidenceCase: { ...gated.parts, redFlags: gated.redFlags, facts: gated.facts }, rowsFetched };
 }

@@ -162,6 +162,12 @@ export function buildFacts(parts: CaseParts): Fact[] {
 			u.weekly.filter((w) => w.count > 0).length,
 			"merchant_db",
 		);
+		// Logins, support messages and cancellations are not use of what was paid for; things made and used are.
+		const used = u.byKind.filter((k) => !isNonUseKind(k.kind));
+		if (u.byKind.length > 0) {
+			count("use.after_charge", "Uses of the service after the charge", sumOf(used, "afterCharge"), "merchant_db");
+			count("use.total", "Uses of the service", sumOf(used, "count"), "merchant_db");
+		}
 		for (const k of u.byKind) {
 			const base = `usage.kind.${kindSlug(k.kind)}`;
 			const name = humanise(k.kind);
@@ -402,6 +408,19 @@ export const CANCEL_KINDS: ReadonlySet<string> = new Set([
 	"subscription_cancelled",
 	"unsubscribe",
 ]);
+
+/** Activity kinds that show access or contact, not use of the service (as slugs, prefixes for logins). */
+const NON_USE = /^(log_?in|sign_?in|log_?out|sign_?out|sign_?up|signup|support|password|email_|session)/;
+
+/** Whether an activity kind records access, contact or a cancellation rather than use of the service. */
+export function isNonUseKind(kind: string): boolean {
+	const slug = kindSlug(kind);
+	return NON_USE.test(slug) || CANCEL_KINDS.has(slug);
+}
+
+function sumOf(kinds: readonly { count: number; afterCharge: number }[], key: "count" | "afterCharge"): number {
+	return kinds.reduce((n, k) => n + k[key], 0);
+}
 
 /** Facts by id, for writers. */
 export function factIndex(facts: readonly Fact[]): Map<string, Fact> {

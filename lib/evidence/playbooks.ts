@@ -113,9 +113,14 @@ function authorisationSignals(f: FactMap): string[] {
 	const tds = f.get("charge.three_d_secure")?.value;
 	if (tds === "authenticated" || tds === "attempt_acknowledged") signals.push("charge.three_d_secure");
 	if (f.has("charge.wallet")) signals.push("charge.wallet");
-	if (num(f, "usage.after_charge") > 0) signals.push("usage.after_charge");
+	if (useAfterCharge(f) > 0) signals.push(f.has("use.after_charge") ? "use.after_charge" : "usage.after_charge");
 	if (num(f, "login.before_charge") + num(f, "login.after_charge") > 0) signals.push("login.before_charge");
 	return signals;
+}
+
+/** Uses of the service after the charge: the kinds that are use, else (no breakdown) all activity. */
+function useAfterCharge(f: FactMap): number {
+	return f.has("use.after_charge") ? num(f, "use.after_charge") : num(f, "usage.after_charge");
 }
 
 function grade(signals: string[], strongAt: number, moderateAt: number): Strength {
@@ -142,14 +147,16 @@ function authorisationStrength(c: EvidenceCase): StrengthAssessment {
 /** Delivery-like reasons: was the service received and used? */
 function deliveryStrength(c: EvidenceCase): StrengthAssessment {
 	const f = factsOf(c);
-	const signals = ["usage.after_charge", "usage.after_service_start", "artifacts.count", "login.after_charge"].filter(
+	// Logins and support messages show access, not use: they never count as delivery on their own.
+	const signals = [f.has("use.after_charge") ? "use.after_charge" : "usage.after_charge", "artifacts.count"].filter(
 		(id) => num(f, id) > 0,
 	);
+	if (num(f, "usage.after_service_start") > 0 && useAfterCharge(f) > 0) signals.push("usage.after_service_start");
 	if (f.has("account.terms_accepted_at")) signals.push("account.terms_accepted_at");
 	const s = grade(signals, 3, 1);
 	const none =
-		!f.has("account.id") || num(f, "usage.total") === 0
-			? "no account activity shows the service was delivered or used"
+		!f.has("account.id") || num(f, "usage.total") === 0 || (f.has("use.total") && num(f, "use.total") === 0)
+			? "no account activity shows the service was delivered or used (logins and support messages are not use)"
 			: null;
 	return assess(s, signals, "little activity shows the service was used after the payment", none);
 }

@@ -182,6 +182,9 @@ function fakeChargesStripe(all: Stripe.Charge[]) {
 				return { object: "list", data, has_more: from + data.length < eligible.length, url: "/v1/charges" };
 			},
 		},
+		// No refunds and no invoice: a one-off card payment.
+		refunds: { list: async () => ({ object: "list", data: [], has_more: false, url: "/v1/refunds" }) },
+		invoicePayments: { list: async () => ({ object: "list", data: [], has_more: false, url: "/v1/invoice_payments" }) },
 	} as unknown as Stripe;
 	return { stripe, calls };
 }

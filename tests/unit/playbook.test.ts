@@ -220,6 +220,8 @@ function row(overrides: Partial<AssessmentRow> = {}): AssessmentRow {
 		weakReason: null,
 		keyFacts: null,
 		ce3: null,
+		redFlags: null,
+		wouldHelp: null,
 		compliance: null,
 		skipReason: null,
 		createdAt: new Date(),
