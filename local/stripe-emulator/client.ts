@@ -10,6 +10,12 @@ export interface SeedInput {
 	charges?: StripeObject[];
 	disputes?: StripeObject[];
 	early_fraud_warnings?: StripeObject[];
+	/** Connected accounts (and the platform's own, id `acct_1EmulatorPlatform`), for `GET /v1/account(s)`. */
+	accounts?: StripeObject[];
+	/** Subscriptions: `interval`, `current_period_start`/`_end` and `price` shape the one item. */
+	subscriptions?: StripeObject[];
+	/** Invoices: `subscription` links one, `payment_intent` records the invoice payment that paid it. */
+	invoices?: StripeObject[];
 }
 
 export interface NewDisputeInput {
@@ -19,6 +25,8 @@ export interface NewDisputeInput {
 	status?: "needs_response" | "warning_needs_response";
 	due_by?: number;
 	network_reason_code?: string;
+	/** `klarna` opens a Klarna dispute (no card; an inquiry with `warning_needs_response`). */
+	payment_method_type?: "card" | "klarna";
 	account?: string;
 }
 

@@ -1,3 +1,4 @@
+import { defaultAccount, defaultInvoice, defaultSubscription, invoicePaymentOf } from "./billing";
 import { buildEvent } from "./events";
 import type { Faults, RateLimiter } from "./faults";
 import type { IdempotencyStore } from "./idempotency";
@@ -57,6 +58,9 @@ function seed(store: Store, body: StripeObject): StripeObject {
 		charges: [],
 		disputes: [],
 		early_fraud_warnings: [],
+		accounts: [],
+		subscriptions: [],
+		invoices: [],
 	};
 	for (const input of list(body.customers, "customers")) {
 		const object = defaultCustomer(strip(input));
@@ -93,6 +97,32 @@ function seed(store: Store, body: StripeObject): StripeObject {
 		store.put("disputes", object, account);
 		out.disputes!.push(clone(object));
 	}
+	for (const input of list(body.accounts, "accounts")) {
+		const object = defaultAccount(strip(input));
+		store.put("accounts", object, null);
+		out.accounts!.push(clone(object));
+	}
+	for (const input of list(body.subscriptions, "subscriptions")) {
+		const object = defaultSubscription(strip(input));
+		store.put("subscriptions", object, accountOf(input));
+		out.subscriptions!.push(clone(object));
+	}
+	for (const input of list(body.invoices, "invoices")) {
+		const account = accountOf(input);
+		const patch = strip(input);
+		const subscription =
+			typeof patch.subscription === "string" ? store.get("subscriptions", patch.subscription, account) : undefined;
+		if (patch.subscription && !subscription) throw new ControlError(404, `No subscription ${patch.subscription}`);
+		const { subscription: _s, ...rest } = patch;
+		const object = defaultInvoice(rest, subscription);
+		store.put("invoices", object, account);
+		if (subscription) subscription.latest_invoice = object.id;
+		// An invoice paid by a payment intent has its invoice payment, as Stripe records it.
+		if (typeof patch.payment_intent === "string") {
+			store.put("invoice_payments", invoicePaymentOf(object, patch.payment_intent), account);
+		}
+		out.invoices!.push(clone(object));
+	}
 	for (const input of list(body.early_fraud_warnings, "early_fraud_warnings")) {
 		const object = defaultEarlyFraudWarning(strip(input));
 		store.put("early_fraud_warnings", object, accountOf(input));
@@ -123,6 +153,7 @@ function createDispute(store: Store, body: StripeObject): StripeObject {
 	if (body.amount !== undefined) patch.amount = body.amount;
 	if (body.network_reason_code !== undefined) patch.network_reason_code = body.network_reason_code;
 	if (body.due_by !== undefined) patch.evidence_details = { due_by: body.due_by };
+	if (body.payment_method_type === "klarna") patch.payment_method_details = { type: "klarna", card: null };
 	if (body.status === undefined) delete patch.status;
 	const dispute = defaultDispute(patch, charge);
 	store.put("disputes", dispute, account);

@@ -41,6 +41,9 @@ function fileField(store: Store, id: string, param: string, account: string | nu
 			param,
 		);
 	}
+	if (!["pdf", "png", "jpg"].includes(file.type)) {
+		throw invalidRequest(`The file ${id} is of type \`${file.type}\`; ${param} takes a PDF, JPEG or PNG.`, param);
+	}
 	return id;
 }
 

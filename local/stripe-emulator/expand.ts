@@ -9,6 +9,9 @@ const EXPANDABLE: Record<string, Record<string, Collection | null>> = {
 	customer: { default_source: null },
 	"radar.early_fraud_warning": { charge: "charges", payment_intent: "payment_intents" },
 	refund: { charge: "charges", payment_intent: "payment_intents", balance_transaction: null },
+	invoice_payment: { invoice: "invoices" },
+	invoice: { customer: "customers", latest_revision: null },
+	subscription: { customer: "customers", latest_invoice: "invoices", default_payment_method: null },
 };
 
 /**

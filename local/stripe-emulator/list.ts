@@ -8,7 +8,7 @@ export interface ListOptions {
 	kind: string;
 	url: string;
 	account: string | null;
-	/** Filters by exact field value, e.g. `{ charge: "ch_1" }`. */
+	/** Filters by exact field value, e.g. `{ charge: "ch_1" }` or `{ "payment.payment_intent": "pi_1" }`. */
 	filters: Record<string, string>;
 	query: FormObject;
 }
@@ -76,7 +76,8 @@ export function paginate(
 		(s) =>
 			inRange(s.object.created) &&
 			Object.entries(opts.filters).every(([field, value]) => {
-				const actual = s.object[field];
+				// A dotted field (`payment.payment_intent`) filters on a nested value.
+				const actual = field.split(".").reduce<StripeObject | undefined>((o, k) => o?.[k], s.object);
 				return (typeof actual === "object" && actual !== null ? actual.id : actual) === value;
 			}),
 	);

@@ -2,6 +2,13 @@ import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
+	listInvoicePayments,
+	retrieveAccount,
+	retrieveInvoice,
+	retrieveOwnAccount,
+	retrieveSubscription,
+} from "./billing";
+import {
 	listCharges,
 	retrieveCharge,
 	retrieveCustomer,
@@ -37,6 +44,11 @@ const ROUTES: [string, RegExp, Handler][] = [
 	["POST", /^\/v1\/refunds$/, createRefund],
 	["GET", /^\/v1\/refunds$/, listRefunds],
 	["GET", /^\/v1\/refunds\/([^/]+)$/, retrieveRefund],
+	["GET", /^\/v1\/invoices\/([^/]+)$/, retrieveInvoice],
+	["GET", /^\/v1\/invoice_payments$/, listInvoicePayments],
+	["GET", /^\/v1\/subscriptions\/([^/]+)$/, retrieveSubscription],
+	["GET", /^\/v1\/account$/, retrieveOwnAccount],
+	["GET", /^\/v1\/accounts\/([^/]+)$/, retrieveAccount],
 	["POST", /^\/v1\/files$/, createFile],
 	["GET", /^\/v1\/files\/([^/]+)$/, retrieveFile],
 	["GET", /^\/v1\/files\/([^/]+)\/contents$/, fileContents],

@@ -302,6 +302,16 @@ export function defaultDispute(patch: StripeObject, charge: StripeObject | undef
 		},
 		patch,
 	);
+	// A Klarna dispute has no card: its details are Klarna's reason code. An inquiry has a `warning_` status.
+	if (dispute.payment_method_details?.type === "klarna") {
+		const { card: _card, ...rest } = dispute.payment_method_details;
+		dispute.payment_method_details = {
+			...rest,
+			klarna: { reason_code: "10", ...(rest.klarna ?? {}) },
+		};
+		dispute.enhanced_eligibility_types = [];
+		dispute.evidence_details.enhanced_eligibility = {};
+	}
 	const code = patch.network_reason_code ?? patch.payment_method_details?.card?.network_reason_code;
 	// Non-card disputes (Klarna, bank debits) have no card and no network reason code.
 	const card_ = dispute.payment_method_details?.type === "card" ? dispute.payment_method_details.card : null;

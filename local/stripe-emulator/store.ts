@@ -10,7 +10,11 @@ export type Collection =
 	| "disputes"
 	| "files"
 	| "early_fraud_warnings"
-	| "refunds";
+	| "refunds"
+	| "invoices"
+	| "invoice_payments"
+	| "subscriptions"
+	| "accounts";
 
 export interface StoredObject {
 	object: StripeObject;
@@ -69,6 +73,10 @@ export class Store {
 		files: new Map(),
 		early_fraud_warnings: new Map(),
 		refunds: new Map(),
+		invoices: new Map(),
+		invoice_payments: new Map(),
+		subscriptions: new Map(),
+		accounts: new Map(),
 	};
 	readonly fileContents = new Map<string, Buffer>();
 	readonly disputeUpdates = new Map<string, DisputeUpdateRecord[]>();
