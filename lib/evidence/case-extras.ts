@@ -1,3 +1,5 @@
+import type { BillingSummary } from "./billing";
+
 /**
  * Case-file types that `types.ts` does not (yet) declare. They extend the case without changing its shape:
  * `buildFacts` accepts them as optional extra parts.
@@ -37,6 +39,8 @@ export interface RefundRecord {
 
 /** Extra parts `buildFacts` and the writers understand; all optional. */
 export interface CaseExtras {
+	/** The invoice and subscription the charge paid (Stripe Billing); null for a one-off payment. */
+	billing?: BillingSummary | null;
 	/** Facts that argue for the cardholder, withheld from the submitted case and shown to the operator. */
 	redFlags?: { code: string; detail: string }[];
 	/** Refunds of the disputed charge, newest first; absent when they were not listed. */

@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import type { Db } from "../db/client";
 import { listArtifacts } from "./artifacts";
+import { collectBilling, isRenewal } from "./billing";
 import type { CaseExtras } from "./case-extras";
 import { buildFacts, type CaseParts } from "./facts";
 import { matchAccount, summariseAccount } from "./match";
@@ -49,9 +50,13 @@ export async function collectEvidenceCase(
 	const account = match ? summariseAccount(match.row, match.matchedBy) : null;
 
 	const customerSummary = summariseCustomer(customer, charge);
+	// Billing first: a renewal the merchant charged to a saved card has no purchase IP to infer.
+	const billing = await collectBilling(stripe, charge, deps.requestOptions);
 	const [usageResult, ipResult, artifactResult, priorPayments, windowResult, refunds] = await Promise.all([
 		account ? summariseUsage(db, account.id, chargeAt) : Promise.resolve({ usage: null, rowsFetched: 0 }),
-		checkPurchaseIp(db, account?.id ?? null, chargeAt, purchaseIpFromStripe(charge)),
+		checkPurchaseIp(db, account?.id ?? null, chargeAt, purchaseIpFromStripe(charge), {
+			inferNearCharge: !isRenewal(billing),
+		}),
 		account ? listArtifacts(db, account.id) : Promise.resolve({ artifacts: [], count: 0, rowsFetched: 0 }),
 		collectPriorPayments(stripe, customerIdOf(charge, customer), charge, deps.requestOptions),
 		account
@@ -74,6 +79,7 @@ export async function collectEvidenceCase(
 		artifactCount: artifactResult.count,
 		chargeWindow: usageResult.usage ? windowResult.window : null,
 		refunds,
+		billing,
 	};
 	// The red-flag gate: what argues for the cardholder is withheld from everything submitted, kept for the operator.
 	const gated = gateRedFlags(parts, buildFacts(parts));

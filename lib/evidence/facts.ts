@@ -1,3 +1,4 @@
+import { billingFacts, priorRefundFacts } from "./billing-facts";
 import type { CaseExtras } from "./case-extras";
 import { formatAmount, formatCount, formatDate, formatDateTime, humanise } from "./format";
 import type { EvidenceCase, Fact, FactSource } from "./types";
@@ -339,6 +340,7 @@ export function buildFacts(parts: CaseParts): Fact[] {
 		}
 	}
 	priorRefundFacts(parts, add);
+	billingFacts(parts, add);
 	add(
 		"refund.status",
 		"Refund status of the charge",
@@ -360,40 +362,6 @@ export function buildFacts(parts: CaseParts): Fact[] {
 	}
 
 	return facts;
-}
-
-type AddFact = (
-	id: string,
-	label: string,
-	value: Fact["value"] | undefined,
-	display: string,
-	source: FactSource,
-) => void;
-
-/**
- * Refunds made before the dispute was opened: the defence a reviewer looks for ("credit already processed"), with
- * the latest such refund's id, amount and date. A refund made after the dispute opened yields none of these.
- */
-function priorRefundFacts(parts: CaseParts, add: AddFact): void {
-	const { dispute: d, charge: c } = parts;
-	const earlier = (parts.refunds ?? []).filter(
-		(r) => (r.status === null || r.status === "succeeded") && r.createdAt < d.createdAt,
-	);
-	const latest = [...earlier].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
-	if (!latest) return;
-	const total = earlier.reduce((n, r) => n + r.amount, 0);
-	add("refund.prior.id", "Refund made before the dispute", latest.id, latest.id, "stripe");
-	add("refund.prior.amount", "Amount of that refund", latest.amount, formatAmount(latest.amount, c.currency), "stripe");
-	add("refund.prior.at", "Refunded on", latest.createdAt, formatDateTime(latest.createdAt), "stripe");
-	add("refund.prior.total", "Refunded before the dispute, in all", total, formatAmount(total, c.currency), "stripe");
-	const covers = total >= d.amount || total >= c.amount;
-	add(
-		"refund.prior.covers_dispute",
-		"The refunds before the dispute cover the disputed amount",
-		covers,
-		covers ? "yes" : "no",
-		"stripe",
-	);
 }
 
 function accessDisplay(value: string, n: number, firstAt: string, lastAt: string): string {

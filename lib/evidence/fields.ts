@@ -61,8 +61,9 @@ export function buildEvidenceFields(
 ): Record<string, string> {
 	if (!fileId) throw new PermanentError("evidence_file_missing", "no evidence file id to attach");
 	const texts = new Map<EvidenceTextField, string>();
+	const written = withBilling(evidenceCase, narrative.fields);
 	for (const name of EVIDENCE_TEXT_FIELDS) {
-		const value = narrative.fields[name]?.trim();
+		const value = written[name]?.trim();
 		if (!value) continue;
 		if (name === "customer_purchase_ip" && !purchaseIpRecorded(evidenceCase)) continue;
 		texts.set(name, fitOrThrow(name, value, FIELD_LIMIT));
@@ -93,6 +94,34 @@ export function buildEvidenceFields(
 	for (const [name, value] of texts) out[name] = value;
 	out[reportFileField(caseReason(evidenceCase.dispute))] = fileId;
 	return out;
+}
+
+/**
+ * What Stripe Billing says better than a writer can: `service_date` is the invoice's service period, and the
+ * product description adds the plan, that a renewal is the subscription's recurring charge, and the invoice.
+ */
+function withBilling(
+	c: EvidenceCase,
+	fields: Narrative["fields"],
+): Partial<Record<EvidenceTextField, string | undefined>> {
+	const fact = (id: string) => c.facts.find((f) => f.id === id);
+	const period = fact("service.period");
+	const renewal = fact("billing.renewal")?.value === true;
+	const plan = fact("subscription.plan")?.display;
+	const every = fact("subscription.interval")?.display;
+	const started = fact("subscription.started_at")?.display;
+	const invoice = fact("billing.invoice_number")?.display;
+	const sentences = [
+		renewal
+			? `This charge is the ${every ? `${every} ` : ""}recurring payment of the customer's ${plan ? `${plan} ` : ""}subscription${started ? `, which the customer started on ${started}` : ""}, charged to the payment method on file for it.`
+			: null,
+		invoice || period
+			? `${invoice ? `Invoice ${invoice}` : "The invoice"}${period ? ` covers the service period ${period.display}` : ""}.`
+			: null,
+	].filter((x): x is string => !!x);
+	if (!period && sentences.length === 0) return fields;
+	const description = [fields.product_description?.trim(), ...sentences].filter(Boolean).join(" ");
+	return { ...fields, ...(period && { service_date: period.display }), product_description: description };
 }
 
 /**

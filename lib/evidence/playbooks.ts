@@ -230,6 +230,8 @@ const PLAYBOOK_LIST: Playbook[] = [
 		claim: "the subscription was cancelled before the charge",
 		keyFacts: [
 			"account.terms_accepted_at",
+			"subscription.",
+			"service.period",
 			"cancellation.",
 			"usage.after_charge",
 			"usage.after_service_start",
@@ -243,6 +245,17 @@ const PLAYBOOK_LIST: Playbook[] = [
 		strength: (c) => {
 			const f = factsOf(c);
 			const d = deliveryStrength(c);
+			// Stripe Billing knows the subscription's latest cancellation (a reactivation clears it): it decides.
+			if (f.has("subscription.canceled_before_charge")) {
+				return is(f, "subscription.canceled_before_charge", true)
+					? {
+							...d,
+							strength: "weak",
+							tooWeak: true,
+							reason: "Stripe records the subscription's latest cancellation before the charge",
+						}
+					: d;
+			}
 			if (is(f, "cancellation.before_charge", true))
 				return {
 					...d,

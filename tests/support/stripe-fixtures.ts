@@ -376,3 +376,80 @@ export function makeEvidenceCase(
 	};
 	return { ...parts, facts: buildFacts(parts) };
 }
+
+/** A monthly subscription of the fixture customer, started 12 Nov 2025, the disputed charge its renewal. */
+export function makeSubscription(override: DeepPartial<Stripe.Subscription> = {}): Stripe.Subscription {
+	const base = {
+		id: "sub_1PgZx9B7WZ01zgkWq7rT2Lmn",
+		object: "subscription",
+		cancel_at: null,
+		cancel_at_period_end: false,
+		canceled_at: null,
+		cancellation_details: { comment: null, feedback: null, reason: null },
+		created: CHARGE_CREATED - 120 * 86_400,
+		currency: "usd",
+		customer: "cus_QXg1o8vcGmoR32",
+		ended_at: null,
+		items: {
+			object: "list",
+			data: [
+				{
+					id: "si_QXh2p9wdHnpS43",
+					object: "subscription_item",
+					current_period_start: CHARGE_CREATED,
+					current_period_end: CHARGE_CREATED + 31 * 86_400,
+					price: {
+						id: "price_1PgZw1B7WZ01zgkWpro0Mnth",
+						object: "price",
+						nickname: "Pro plan",
+						recurring: { interval: "month", interval_count: 1 },
+						unit_amount: 2900,
+					},
+					quantity: 1,
+				},
+			],
+			has_more: false,
+		},
+		start_date: CHARGE_CREATED - 120 * 86_400,
+		status: "active",
+	} as unknown as Stripe.Subscription;
+	return merge(base, override);
+}
+
+/** The invoice the disputed charge paid: the subscription's renewal for 12 Mar to 12 Apr 2026. */
+export function makeInvoice(override: DeepPartial<Stripe.Invoice> = {}): Stripe.Invoice {
+	const base = {
+		id: "in_1PgafsB7WZ01zgkWc0Y9Hn4E",
+		object: "invoice",
+		billing_reason: "subscription_cycle",
+		created: CHARGE_CREATED,
+		currency: "usd",
+		customer: "cus_QXg1o8vcGmoR32",
+		number: "7FE1103-0005",
+		amount_paid: 2900,
+		total: 2900,
+		period_start: CHARGE_CREATED - 31 * 86_400,
+		period_end: CHARGE_CREATED,
+		lines: {
+			object: "list",
+			data: [
+				{
+					id: "il_1PgafsB7WZ01zgkW4x2LmNoP",
+					object: "line_item",
+					amount: 2900,
+					currency: "usd",
+					description: "1 × Pro plan (at $29.00 / month)",
+					period: { start: CHARGE_CREATED, end: CHARGE_CREATED + 31 * 86_400 },
+					quantity: 1,
+				},
+			],
+			has_more: false,
+		},
+		parent: {
+			type: "subscription_details",
+			subscription_details: { subscription: "sub_1PgZx9B7WZ01zgkWq7rT2Lmn", metadata: {} },
+		},
+		status: "paid",
+	} as unknown as Stripe.Invoice;
+	return merge(base, override);
+}
