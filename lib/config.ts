@@ -52,6 +52,17 @@ export const pipelineConfigSchema = z.object({
 	PDF_MAX_BYTES: optional(
 		z.coerce.number().int().min(100_000, "must be at least 100000").max(4_500_000, "must be at most 4500000"),
 	),
+	/**
+	 * Pages of all a dispute's evidence files together (report, receipt, policy, communication; default 19, what
+	 * Mastercard reviewers are reported to see): a document that would go over it is left out, lowest value first.
+	 */
+	EVIDENCE_MAX_PAGES: optional(
+		z.coerce
+			.number()
+			.int()
+			.min(MIN_PDF_PAGES, `must be at least ${MIN_PDF_PAGES}, the leanest evidence report`)
+			.max(49, "must be at most 49"),
+	).transform((n) => n ?? 19),
 	QUEUE_RETRY_BASE_SECONDS: optional(z.coerce.number().int().min(0).max(3600)).transform((s) => s ?? 30),
 	/** Where lifecycle notifications go (Slack-compatible JSON); unset: none are sent. */
 	NOTIFY_WEBHOOK_URL: optional(httpUrl),

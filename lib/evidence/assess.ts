@@ -16,6 +16,8 @@ export interface DisputeAssessment {
 	ce3: Ce3Result;
 	/** Facts that argue for the cardholder: withheld from the evidence, shown to the operator. */
 	redFlags: RedFlag[];
+	/** Evidence that was not on record (or did not fit) and would have helped, one line each. */
+	wouldHelp: string[];
 	compliance: "visa_compliance" | "mastercard_compliance" | null;
 	skipReason: string | null;
 }
@@ -41,6 +43,7 @@ export async function assessDispute(
 			keyFacts: keyFactCoverage(playbook, evidenceCase),
 			ce3,
 			redFlags: evidenceCase.redFlags ?? [],
+			wouldHelp: [],
 			compliance: complianceProgram(dispute),
 			skipReason: skipReasonOf(dispute),
 		},
@@ -64,6 +67,7 @@ export async function saveAssessment(db: Db, disputeId: string, a: DisputeAssess
 		keyFacts: a.keyFacts,
 		ce3: a.ce3,
 		redFlags: a.redFlags,
+		wouldHelp: a.wouldHelp,
 		compliance: a.compliance,
 		skipReason: a.skipReason,
 	};
@@ -91,6 +95,7 @@ export function presentAssessment(row: AssessmentRow | undefined) {
 		weakReason: row.weakReason,
 		keyFacts: row.keyFacts,
 		redFlags: (row.redFlags as RedFlag[] | null) ?? [],
+		wouldHelp: row.wouldHelp ?? [],
 		compliance: row.compliance,
 		skipReason: row.skipReason,
 		ce3: ce3

@@ -4,8 +4,9 @@ import { caseReason, PLAYBOOKS } from "./playbooks";
 import { FIELD_LIMIT, fitText, TOTAL_LIMIT } from "./text";
 import { EVIDENCE_TEXT_FIELDS, type EvidenceCase, type EvidenceTextField, type Narrative } from "./types";
 
-/** Stripe's evidence file fields that can carry the evidence report. */
+/** Stripe's evidence file fields rebuttal fills: the report's, and those of the other documents. */
 export type EvidenceFileField =
+	| "receipt"
 	| "service_documentation"
 	| "duplicate_charge_documentation"
 	| "cancellation_policy"
@@ -58,10 +59,13 @@ export function buildEvidenceFields(
 	evidenceCase: EvidenceCase,
 	narrative: Narrative,
 	fileId: string,
+	documents: readonly { field: string; fileId: string }[] = [],
+	ownTexts: Partial<Record<EvidenceTextField, string>> = {},
 ): Record<string, string> {
 	if (!fileId) throw new PermanentError("evidence_file_missing", "no evidence file id to attach");
 	const texts = new Map<EvidenceTextField, string>();
-	const written = withBilling(evidenceCase, narrative.fields);
+	// Texts rebuttal writes from the facts itself (policy disclosures) fill what the writer left empty.
+	const written = withBilling(evidenceCase, { ...ownTexts, ...dropEmpty(narrative.fields) });
 	for (const name of EVIDENCE_TEXT_FIELDS) {
 		const value = written[name]?.trim();
 		if (!value) continue;
@@ -92,7 +96,9 @@ export function buildEvidenceFields(
 
 	const out: Record<string, string> = {};
 	for (const [name, value] of texts) out[name] = value;
-	out[reportFileField(caseReason(evidenceCase.dispute))] = fileId;
+	const reportField = reportFileField(caseReason(evidenceCase.dispute));
+	for (const d of documents) if (d.field !== reportField && d.fileId) out[d.field] = d.fileId;
+	out[reportField] = fileId;
 	return out;
 }
 
@@ -134,6 +140,10 @@ export function purchaseIpRecorded(evidenceCase: EvidenceCase): boolean {
 	if (typeof source !== "string" || !RECORDED_PURCHASE_IP_SOURCES.has(source as PurchaseIpSource)) return false;
 	const renewal = evidenceCase.facts.find((f) => f.id === "billing.renewal")?.value === true;
 	return !renewal || source !== "checkout_event";
+}
+
+function dropEmpty(fields: Narrative["fields"]): Narrative["fields"] {
+	return Object.fromEntries(Object.entries(fields).filter(([, v]) => typeof v === "string" && v.trim() !== ""));
 }
 
 function fitOrThrow(name: EvidenceTextField, value: string, max: number): string {

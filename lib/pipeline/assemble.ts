@@ -1,17 +1,24 @@
 import type Stripe from "stripe";
-import { STAGES, type Stage } from "../../schema";
+import { STAGES, type Stage, type StoredDocument } from "../../schema";
+import { fitDocuments } from "../documents/budget";
+import { buildCaseDocuments } from "../documents/build";
+import { COMMUNICATION_MESSAGES } from "../documents/communication";
+import type { EvidenceDocument } from "../documents/types";
 import { PermanentError, RetryableError } from "../errors";
 import { loadArtifactImages } from "../evidence/artifact-images";
 import { assessDispute, saveAssessment } from "../evidence/assess";
 import { collectEvidenceCase } from "../evidence/collect";
-import { assertFileBudget, buildEvidenceFields } from "../evidence/fields";
+import { assertFileBudget, buildEvidenceFields, FILES_TOTAL_LIMIT, reportFileField } from "../evidence/fields";
+import { merchantIdentity } from "../evidence/merchant";
+import { caseReason } from "../evidence/playbooks";
+import { loadPoliciesInForce } from "../evidence/policies";
 import { loadSupportMessages } from "../evidence/support-messages";
 import { recordFunds } from "../lifecycle/funds";
 import { notifyProgress } from "../lifecycle/notify";
 import type { AssembleMessage, EventMessage } from "../messages";
 import { writeNarrative } from "../narrative/writer";
 import { evidenceArchiveKey } from "../pdf/archive";
-import { renderEvidencePdf } from "../pdf/render";
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, renderEvidencePdf } from "../pdf/render";
 import { onBehalfOf } from "../stripe/client";
 import { stripeCall } from "../stripe/errors";
 import { recordCharge } from "./charges";
@@ -157,15 +164,15 @@ async function assemble(
 	const customer =
 		charge.customer && typeof charge.customer === "object" && !charge.customer.deleted ? charge.customer : null;
 
+	const merchant = await merchantIdentity(stripe, deps.config.MERCHANT_NAME, charge, options);
 	const { evidenceCase, rowsFetched } = await collectEvidenceCase(
-		{ db, stripe, merchantName: deps.config.MERCHANT_NAME ?? merchantNameOf(charge), requestOptions: options },
+		{ db, stripe, merchantName: merchant.name, requestOptions: options },
 		dispute,
 		charge,
 		customer,
 	);
 	// The reason playbook's judgement of the case, Visa CE 3.0 and the submission policy, for submit and the API.
 	const { assessment } = await assessDispute({ db, stripe, requestOptions: options }, dispute, charge, evidenceCase);
-	await saveAssessment(db, dispute.id, assessment);
 	const written = await writeNarrative(evidenceCase, {
 		config: deps.config,
 		now: deps.now,
@@ -175,20 +182,49 @@ async function assemble(
 	// Thumbnails and quoted support messages: an image or message that cannot be loaded is left out, never fatal.
 	const [images, messages] = await Promise.all([
 		loadArtifactImages(evidenceCase.artifacts, { bucket: deps.artifactsBucket, fetch: deps.fetchArtifact }),
-		evidenceCase.account ? loadSupportMessages(db, evidenceCase.account.id).catch(() => []) : [],
+		evidenceCase.account
+			? loadSupportMessages(db, evidenceCase.account.id, COMMUNICATION_MESSAGES).catch(() => [])
+			: [],
 	]);
-	const { PDF_MAX_PAGES: maxPages, PDF_MAX_BYTES: maxBytes } = deps.config;
+	// Every file of the dispute shares one page budget: the report never takes more than all of it.
+	const { PDF_MAX_PAGES, PDF_MAX_BYTES, EVIDENCE_MAX_PAGES } = deps.config;
 	const pdf = await renderEvidencePdf(evidenceCase, narrative, {
 		fonts: deps.fonts,
 		images,
+		messages: messages.filter((m) => m.from === "customer").slice(0, 5),
+		maxPages: Math.min(PDF_MAX_PAGES ?? DEFAULT_MAX_PAGES, EVIDENCE_MAX_PAGES),
+		maxBytes: Math.min(PDF_MAX_BYTES ?? DEFAULT_MAX_BYTES, FILES_TOTAL_LIMIT),
+	});
+	// The receipt, the policy in force and the customer's messages, each its own PDF, within what is left.
+	const built = await buildCaseDocuments(evidenceCase, {
+		merchant,
+		policies: await loadPoliciesInForce(db, new Date(charge.created * 1000)),
 		messages,
-		maxPages,
-		maxBytes,
+		fonts: deps.fonts,
+	});
+	const reportField = reportFileField(caseReason(evidenceCase.dispute));
+	const { kept, dropped } = fitDocuments(
+		{ field: reportField, bytes: pdf.bytes.byteLength, pages: pdf.pages },
+		built.documents,
+		{ maxBytes: FILES_TOTAL_LIMIT, maxPages: EVIDENCE_MAX_PAGES },
+	);
+	await saveAssessment(db, dispute.id, {
+		...assessment,
+		wouldHelp: [...built.wouldHelp, ...dropped.map((d) => `${d.title} (left out: ${d.reason})`)],
 	});
 
 	// Stripe's limits are checked before anything reaches Stripe: a violation is a permanent error, not a retry.
-	assertFileBudget([{ name: "evidence report", bytes: pdf.bytes.byteLength }]);
-	buildEvidenceFields(evidenceCase, narrative, "file_pending");
+	assertFileBudget([
+		{ name: "evidence report", bytes: pdf.bytes.byteLength },
+		...kept.map((d) => ({ name: d.title, bytes: d.bytes.byteLength })),
+	]);
+	buildEvidenceFields(
+		evidenceCase,
+		narrative,
+		"file_pending",
+		kept.map((d) => ({ field: d.field, fileId: "file_pending" })),
+		built.texts,
+	);
 
 	// An unguessable archive key, reused when these bytes are already the stored evidence (see pdf/archive.ts).
 	const previous = await getEvidence(db, dispute.id);
@@ -215,7 +251,8 @@ async function assemble(
 					)
 				).id;
 
-	const fields = buildEvidenceFields(evidenceCase, narrative, fileId);
+	const documents = await uploadDocuments(deps, dispute.id, kept, previous?.documents ?? [], options);
+	const fields = buildEvidenceFields(evidenceCase, narrative, fileId, documents, built.texts);
 	const matched = evidenceCase.account;
 	await saveEvidence(db, {
 		disputeId: dispute.id,
@@ -232,6 +269,8 @@ async function assemble(
 		pdfSha256: pdf.sha256,
 		pdfBytes: pdf.bytes.byteLength,
 		pdfPages: pdf.pages,
+		documents,
+		droppedDocuments: dropped,
 	});
 	const staged = await transition(db, dispute.id, ["assembling"], "staged", {
 		accountId: matched?.id ?? null,
@@ -254,6 +293,8 @@ async function assemble(
 			fileId,
 			pdfBytes: pdf.bytes.byteLength,
 			pdfPages: pdf.pages,
+			documents: documents.map((d) => ({ field: d.field, fileId: d.fileId, pages: d.pages, bytes: d.bytes })),
+			droppedDocuments: dropped,
 			rowsFetched,
 			writer: written.writer,
 			fallback: written.fallbackReason,
@@ -261,8 +302,41 @@ async function assemble(
 	});
 }
 
-function merchantNameOf(charge: Stripe.Charge): string {
-	return charge.calculated_statement_descriptor ?? charge.statement_descriptor ?? "The merchant";
+/**
+ * Uploads each document once: a redelivery reuses the file stored for the same field and bytes, and an upload cut
+ * short replays through its own deterministic idempotency key (dispute, field and bytes).
+ */
+async function uploadDocuments(
+	deps: PipelineDeps,
+	disputeId: string,
+	documents: readonly EvidenceDocument[],
+	previous: readonly StoredDocument[],
+	options: Stripe.RequestOptions | undefined,
+): Promise<StoredDocument[]> {
+	const out: StoredDocument[] = [];
+	for (const d of documents) {
+		const reused = previous.find((p) => p.field === d.field && p.sha256 === d.sha256);
+		const fileId =
+			reused?.fileId ??
+			(
+				await stripeCall(`upload ${d.field} file`, () =>
+					deps.stripe.files.create(
+						{
+							purpose: "dispute_evidence",
+							file: { data: d.bytes, name: `${d.field}-${disputeId}.pdf`, type: "application/pdf" },
+						},
+						{ ...options, idempotencyKey: documentIdempotencyKey(disputeId, d.field, d.sha256) },
+					),
+				)
+			).id;
+		out.push({ field: d.field, title: d.title, fileId, sha256: d.sha256, bytes: d.bytes.byteLength, pages: d.pages });
+	}
+	return out;
+}
+
+/** The idempotency key of one document's upload: the same dispute, field and bytes always give the same key. */
+export function documentIdempotencyKey(disputeId: string, field: string, sha256: string): string {
+	return `rebuttal-doc-${disputeId}-${field}-${sha256.slice(0, 32)}`;
 }
 
 function allBut(stage: Stage): Stage[] {

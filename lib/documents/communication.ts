@@ -1,0 +1,54 @@
+import { formatDateTime, humanise } from "../evidence/format";
+import type { SupportMessage } from "../evidence/support-messages";
+import type { PdfFonts } from "../pdf/render";
+import { type Block, renderDocument } from "./pdf";
+import type { EvidenceDocument } from "./types";
+
+/** Messages quoted at most in the communication document. */
+export const COMMUNICATION_MESSAGES = 20;
+
+/**
+ * The customer's messages to support (and the merchant's replies where recorded), oldest first, quoted verbatim
+ * with their dates and channels. Only what is on record: with no messages there is no document, and nothing is
+ * ever said about messages that are not there.
+ */
+export async function renderCommunication(
+	messages: readonly SupportMessage[],
+	context: { merchantName: string; disputeId: string; customerName: string | null; value: number },
+	fonts: PdfFonts,
+): Promise<EvidenceDocument | null> {
+	const quoted = messages.filter((m) => m.text?.trim()).slice(0, COMMUNICATION_MESSAGES);
+	if (quoted.length === 0) return null;
+	const ordered = [...quoted].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+	const who = context.customerName ?? "the customer";
+	const blocks: Block[] = [
+		{
+			kind: "paragraph",
+			text: `${ordered.length === 1 ? "The message" : `The ${ordered.length} messages`} below ${ordered.length === 1 ? "is" : "are"} quoted exactly as recorded by ${context.merchantName}'s support, oldest first.`,
+		},
+		...ordered.map(
+			(m): Block => ({
+				kind: "quote",
+				header: [
+					formatDateTime(m.occurredAt),
+					m.channel ? humanise(m.channel) : null,
+					m.from === "merchant" ? `reply from ${context.merchantName}` : `from ${who}`,
+				]
+					.filter(Boolean)
+					.join(" · "),
+				text: `“${m.text!.trim()}”`,
+			}),
+		),
+	];
+	const rendered = await renderDocument(
+		{
+			title: `Customer communication: ${context.merchantName}`,
+			subtitle: `Support messages of the account, for dispute ${context.disputeId}`,
+			footer: `${context.merchantName} · customer communication`,
+			date: new Date(ordered.at(-1)!.occurredAt),
+			blocks,
+		},
+		fonts,
+	);
+	return { field: "customer_communication", title: "Customer communication", value: context.value, ...rendered };
+}
