@@ -45,6 +45,7 @@ export async function seedDemo(target: SeedTarget): Promise<{ seededDatabase: bo
 		if (rows[0]?.n === 0) {
 			await client.query("begin");
 			for (const account of DEMO_ACCOUNTS) await seedAccount(client, account);
+			await seedPolicies(client);
 			await client.query("commit");
 			seededDatabase = true;
 		}
@@ -117,7 +118,11 @@ async function seedAccount(client: pg.Client, account: DemoAccount): Promise<voi
 		select $1, at, kind, ($3::text[])[dev], ($4::text[])[dev], ($5::text[])[dev], detail from rows
 		union all
 		select $1, $2::timestamptz + interval '41 days 3 hours', 'support_message', ($3::text[])[1], ($4::text[])[1],
-			($5::text[])[1], jsonb_build_object('channel', 'in_app', 'message', $7::text)`,
+			($5::text[])[1], jsonb_build_object('channel', 'in_app', 'message', $7::text)
+		union all
+		select $1, $2::timestamptz + interval '41 days 5 hours', 'support_message', null, null, null,
+			jsonb_build_object('channel', 'in_app', 'from', 'merchant', 'message',
+				'Thanks for writing in. Your plan and everything you made stay available; reply here if anything else comes up.')`,
 		[account.id, created, account.ips, account.userAgents, account.devices, account.activeDays, account.supportMessage],
 	);
 	for (let n = 1; n <= ARTIFACTS_PER_ACCOUNT; n++) {
@@ -126,6 +131,61 @@ async function seedAccount(client: pg.Client, account: DemoAccount): Promise<voi
 			`insert into rebuttal.artifacts (id, account_id, created_at, title, content_type, location)
 			values ($1, $2, $3, $4, 'image/png', $5)`,
 			[`art_${account.id}_${n}`, account.id, at, `Design ${n} by ${account.name}`, `r2:${artifactKey(account, n)}`],
+		);
+	}
+}
+
+/** The demo merchant's published policies (contract §4 `rebuttal.policies`): terms, refund and two cancellation versions. */
+export const DEMO_POLICIES = [
+	{
+		id: "pol_terms_2024_05",
+		kind: "terms",
+		version: "2024-05",
+		title: "Terms of service",
+		url: "https://studio.example/legal/terms",
+		effectiveAt: "2024-05-01T00:00:00Z",
+		disclosure: "linked beside the Subscribe button at checkout; a required checkbox “I agree to the Terms of service”",
+		body: "These terms govern your use of the studio. A subscription renews automatically at the end of each billing period until you cancel it.",
+	},
+	{
+		id: "pol_refund_2024_05",
+		kind: "refund",
+		version: "2024-05",
+		title: "Refund policy",
+		url: "https://studio.example/legal/refunds",
+		effectiveAt: "2024-05-01T00:00:00Z",
+		disclosure: "linked under the price on the checkout page and in every receipt email",
+		body: "You may ask for a full refund within 14 days of your first payment of a plan.\n\nRenewals are not refunded once the new period has started, because the designs you make in it are yours to keep.",
+	},
+	{
+		id: "pol_cancel_2024_05",
+		kind: "cancellation",
+		version: "2024-05",
+		title: "Cancellation policy",
+		url: "https://studio.example/legal/cancellation",
+		effectiveAt: "2024-05-01T00:00:00Z",
+		disclosure: "linked beside the Subscribe button at checkout; a required checkbox",
+		body: "You can cancel at any time from Settings, Billing. The plan stays active until the end of the period you paid for.",
+	},
+	{
+		id: "pol_cancel_2025_01",
+		kind: "cancellation",
+		version: "2025-01",
+		title: "Cancellation policy",
+		url: "https://studio.example/legal/cancellation",
+		effectiveAt: "2025-01-01T00:00:00Z",
+		disclosure:
+			"linked beside the Subscribe button at checkout; a required checkbox; repeated in the renewal reminder email sent 7 days before each renewal",
+		body: "You can cancel at any time from Settings, Billing, or by replying to any receipt email. The plan stays active until the end of the period you paid for, and you are not charged again.\n\nWe email you 7 days before each renewal with a link to cancel.",
+	},
+] as const;
+
+async function seedPolicies(client: pg.Client): Promise<void> {
+	for (const p of DEMO_POLICIES) {
+		await client.query(
+			`insert into rebuttal.policies (id, kind, version, title, body, url, effective_at, disclosure)
+			values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (id) do nothing`,
+			[p.id, p.kind, p.version, p.title, p.body, p.url, p.effectiveAt, p.disclosure],
 		);
 	}
 }

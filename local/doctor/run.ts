@@ -6,6 +6,7 @@ import { customerIdResult, disputeMatchResult, type MatchSummary, matchDisputes 
 import { type AccountCounts, checkMerchantData } from "./checks/merchant-data";
 import { checkMerchantSchema, type MerchantSchema } from "./checks/merchant-schema";
 import { checkMigrations } from "./checks/migrations";
+import { checkPoliciesSchema } from "./checks/policies-schema";
 import { checkStripeMode, checkWebhookSecret, listRecentDisputes, type StripeMode } from "./checks/stripe";
 import { redact } from "./redact";
 import { type CheckResult, fail, skip } from "./types";
@@ -53,6 +54,8 @@ export async function runDoctor(
 				const migrations = await guarded("db.migrations", () => checkMigrations(db, m.kinds), results);
 				if (migrations) results.push(migrations);
 				results.push(...m.results);
+				const policies = await guarded("schema.policies", () => checkPoliciesSchema(db), results);
+				if (policies) results.push(policies);
 				const activityKind = m.kinds.get("activity");
 				if (activityKind && m.usable.has("activity")) {
 					const index = await guarded("db.activity_index", () => checkActivityIndex(db, activityKind), results);
