@@ -364,6 +364,18 @@ export function DisputePage(props: {
 						<span class="muted">not assessed yet</span>
 					)}
 				</dd>
+				{d.assessment?.redFlags.length ? (
+					<>
+						<dt>Red flags (not submitted)</dt>
+						<dd class="notice">{d.assessment.redFlags.map((f) => f.detail).join("; ")}</dd>
+					</>
+				) : null}
+				{d.assessment?.wouldHelp.length ? (
+					<>
+						<dt>Would have helped</dt>
+						<dd class="muted">{d.assessment.wouldHelp.join("; ")}</dd>
+					</>
+				) : null}
 				{d.assessment?.compliance ? (
 					<>
 						<dt>Compliance case</dt>
