@@ -3,12 +3,13 @@ import { describe, expect, it } from "vitest";
 import { accountIndexes, PROBE_ACCOUNT_ID, scansOf } from "../../local/doctor/checks/activity-index";
 import { checkConfig } from "../../local/doctor/checks/config";
 import { CONTRACT_COLUMNS, castHint, isCompatible } from "../../local/doctor/checks/merchant-schema";
+import { POLICY_COLUMNS } from "../../local/doctor/checks/policies-schema";
 import { checkStripeMode, checkWebhookSecret, isLocalBase } from "../../local/doctor/checks/stripe";
 import { parseArgs } from "../../local/doctor/cli";
 import { describeDatabaseUrl, maskedPrefix, redact } from "../../local/doctor/redact";
 import { exitCode, formatJson, formatText } from "../../local/doctor/report";
 import { fail, pass, warn } from "../../local/doctor/types";
-import { accounts, activity, artifacts } from "../../schema";
+import { accounts, activity, artifacts, policies } from "../../schema";
 
 const GOOD = {
 	STRIPE_SECRET_KEY: "sk_test_UnitSecret123",
@@ -73,6 +74,12 @@ describe("doctor: contract columns", () => {
 			const drizzleColumns = getTableConfig(table).columns.map((c) => c.name);
 			expect(CONTRACT_COLUMNS[name].map(([c]) => c).sort()).toEqual(drizzleColumns.sort());
 		}
+		// The optional rebuttal.policies: the doctor checks exactly the columns the migration creates.
+		expect(POLICY_COLUMNS.map(([c]) => c).sort()).toEqual(
+			getTableConfig(policies)
+				.columns.map((c) => c.name)
+				.sort(),
+		);
 	});
 
 	it.each([
