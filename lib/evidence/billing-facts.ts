@@ -76,6 +76,29 @@ export function billingFacts(parts: CaseParts, add: AddFact): void {
 			"stripe",
 		);
 	}
+	// A renewal rests on the payment where the cardholder saved the card: its authentication results, when passed.
+	const first = parts.firstPaymentOnCard;
+	if (renewal && first) {
+		add(
+			"renewal.first_payment_at",
+			"The card's first payment to the merchant",
+			first.createdAt,
+			formatDateTime(first.createdAt),
+			"stripe",
+		);
+		if (first.threeDSecure === "authenticated" || first.threeDSecure === "attempt_acknowledged")
+			add(
+				"renewal.first_payment_three_d_secure",
+				"3-D Secure at the first payment",
+				first.threeDSecure,
+				`3-D Secure ${humanise(first.threeDSecure)}`,
+				"stripe",
+			);
+		if (first.cvc === "pass")
+			add("renewal.first_payment_cvc", "CVC check at the first payment", "pass", "passed", "stripe");
+		if (first.addressPostalCode === "pass" || first.addressLine1 === "pass")
+			add("renewal.first_payment_avs", "Address check at the first payment", "pass", "passed", "stripe");
+	}
 	const s = b.subscription;
 	if (!s) return;
 	add("subscription.id", "Subscription", s.id, s.id, "stripe");

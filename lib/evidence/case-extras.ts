@@ -1,4 +1,5 @@
 import type { BillingSummary } from "./billing";
+import type { FirstCardPayment } from "./stripe-facts";
 
 /**
  * Case-file types that `types.ts` does not (yet) declare. They extend the case without changing its shape:
@@ -39,6 +40,8 @@ export interface RefundRecord {
 
 /** Extra parts `buildFacts` and the writers understand; all optional. */
 export interface CaseExtras {
+	/** The first earlier payment on the disputed card (for a renewal: where the cardholder saved it). */
+	firstPaymentOnCard?: FirstCardPayment | null;
 	/** The invoice and subscription the charge paid (Stripe Billing); null for a one-off payment. */
 	billing?: BillingSummary | null;
 	/** Facts that argue for the cardholder, withheld from the submitted case and shown to the operator. */

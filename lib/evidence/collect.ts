@@ -7,7 +7,7 @@ import { buildFacts, type CaseParts } from "./facts";
 import { matchAccount, summariseAccount } from "./match";
 import { gateRedFlags } from "./red-flags";
 import {
-	collectPriorPayments,
+	collectPriorPaymentsWithFirst,
 	collectRefunds,
 	customerIdOf,
 	purchaseIpFromStripe,
@@ -52,13 +52,13 @@ export async function collectEvidenceCase(
 	const customerSummary = summariseCustomer(customer, charge);
 	// Billing first: a renewal the merchant charged to a saved card has no purchase IP to infer.
 	const billing = await collectBilling(stripe, charge, deps.requestOptions);
-	const [usageResult, ipResult, artifactResult, priorPayments, windowResult, refunds] = await Promise.all([
+	const [usageResult, ipResult, artifactResult, prior, windowResult, refunds] = await Promise.all([
 		account ? summariseUsage(db, account.id, chargeAt) : Promise.resolve({ usage: null, rowsFetched: 0 }),
 		checkPurchaseIp(db, account?.id ?? null, chargeAt, purchaseIpFromStripe(charge), {
 			inferNearCharge: !isRenewal(billing),
 		}),
 		account ? listArtifacts(db, account.id) : Promise.resolve({ artifacts: [], count: 0, rowsFetched: 0 }),
-		collectPriorPayments(stripe, customerIdOf(charge, customer), charge, deps.requestOptions),
+		collectPriorPaymentsWithFirst(stripe, customerIdOf(charge, customer), charge, deps.requestOptions),
 		account
 			? summariseChargeWindow(db, account.id, chargeAt, servicePeriodStartOf(charge))
 			: Promise.resolve({ window: null, rowsFetched: 0 }),
@@ -73,7 +73,8 @@ export async function collectEvidenceCase(
 		customer: customerSummary,
 		account,
 		usage: usageResult.usage,
-		priorPayments,
+		priorPayments: prior.prior,
+		firstPaymentOnCard: prior.firstOnCard,
 		artifacts: artifactResult.artifacts,
 		purchaseIp: ipResult.purchaseIp,
 		artifactCount: artifactResult.count,

@@ -121,6 +121,7 @@ function withBilling(
 		renewal
 			? `This charge is the ${every ? `${every} ` : ""}recurring payment of the customer's ${plan ? `${plan} ` : ""}subscription${started ? `, which the customer started on ${started}` : ""}, charged to the payment method on file for it.`
 			: null,
+		renewal ? firstPaymentSentence(c) : null,
 		invoice || period
 			? `${invoice ? `Invoice ${invoice}` : "The invoice"}${period ? ` covers the service period ${period.display}` : ""}.`
 			: null,
@@ -128,6 +129,20 @@ function withBilling(
 	if (!period && sentences.length === 0) return fields;
 	const description = [fields.product_description?.trim(), ...sentences].filter(Boolean).join(" ");
 	return { ...fields, ...(period && { service_date: period.display }), product_description: description };
+}
+
+/** The payment where the cardholder saved the card a renewal is charged to, with the checks it passed. */
+function firstPaymentSentence(c: EvidenceCase): string | null {
+	const fact = (id: string) => c.facts.find((f) => f.id === id);
+	const at = fact("renewal.first_payment_at")?.display;
+	if (!at) return null;
+	const passed = [
+		fact("renewal.first_payment_three_d_secure") ? "3-D Secure authentication" : null,
+		fact("renewal.first_payment_cvc") ? "the CVC check" : null,
+		fact("renewal.first_payment_avs") ? "the address check" : null,
+	].filter((x): x is string => !!x);
+	const list = passed.length > 1 ? `${passed.slice(0, -1).join(", ")} and ${passed.at(-1)}` : passed[0];
+	return `The cardholder first paid with this card on ${at}${list ? `, a payment that passed ${list}` : ""}.`;
 }
 
 /**

@@ -131,7 +131,55 @@ export async function collectPriorPayments(
 	disputedCharge: Stripe.Charge,
 	requestOptions?: Stripe.RequestOptions,
 ): Promise<PriorPayments> {
-	if (!customerId) return countPriorPayments([], disputedCharge);
+	return (await collectPriorPaymentsWithFirst(stripe, customerId, disputedCharge, requestOptions)).prior;
+}
+
+/** The first earlier payment on the disputed card: for a renewal, the payment where the cardholder saved it. */
+export interface FirstCardPayment {
+	chargeId: string;
+	createdAt: string;
+	threeDSecure: string | null;
+	cvc: string | null;
+	addressPostalCode: string | null;
+	addressLine1: string | null;
+}
+
+/** The earliest succeeded charge before the disputed one on the same card (fingerprint), or null. */
+export function firstPaymentOnCard(
+	charges: readonly Stripe.Charge[],
+	disputedCharge: Stripe.Charge,
+): FirstCardPayment | null {
+	const fingerprint = disputedCharge.payment_method_details?.card?.fingerprint;
+	if (!fingerprint) return null;
+	const first = charges
+		.filter(
+			(c) =>
+				c.id !== disputedCharge.id &&
+				c.status === "succeeded" &&
+				c.created < disputedCharge.created &&
+				c.payment_method_details?.card?.fingerprint === fingerprint,
+		)
+		.sort((a, b) => a.created - b.created)[0];
+	if (!first) return null;
+	const card = first.payment_method_details?.card;
+	return {
+		chargeId: first.id,
+		createdAt: unixToIso(first.created),
+		threeDSecure: card?.three_d_secure?.result ?? null,
+		cvc: card?.checks?.cvc_check ?? null,
+		addressPostalCode: card?.checks?.address_postal_code_check ?? null,
+		addressLine1: card?.checks?.address_line1_check ?? null,
+	};
+}
+
+/** {@link collectPriorPayments}, plus the first earlier payment on the disputed card among the charges read. */
+export async function collectPriorPaymentsWithFirst(
+	stripe: Stripe,
+	customerId: string | null,
+	disputedCharge: Stripe.Charge,
+	requestOptions?: Stripe.RequestOptions,
+): Promise<{ prior: PriorPayments; firstOnCard: FirstCardPayment | null }> {
+	if (!customerId) return { prior: countPriorPayments([], disputedCharge), firstOnCard: null };
 	const charges: Stripe.Charge[] = [];
 	let startingAfter: string | undefined;
 	for (let page = 0; page < PRIOR_PAYMENT_PAGES; page++) {
@@ -149,7 +197,10 @@ export async function collectPriorPayments(
 		if (!list.has_more || !lastCharge) break;
 		startingAfter = lastCharge.id;
 	}
-	return countPriorPayments(charges, disputedCharge);
+	return {
+		prior: countPriorPayments(charges, disputedCharge),
+		firstOnCard: firstPaymentOnCard(charges, disputedCharge),
+	};
 }
 
 function nonEmpty(value: string | null | undefined): string | null {

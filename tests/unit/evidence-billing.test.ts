@@ -2,8 +2,16 @@ import { describe, expect, it } from "vitest";
 import { summariseInvoice } from "../../lib/evidence/billing";
 import { buildEvidenceFields } from "../../lib/evidence/fields";
 import { playbookFor } from "../../lib/evidence/playbooks";
+import { firstPaymentOnCard } from "../../lib/evidence/stripe-facts";
 import { writeTemplateNarrative } from "../../lib/narrative/template";
-import { CHARGE_CREATED, makeEvidenceCase, makeInvoice, makeSubscription } from "../support/stripe-fixtures";
+import {
+	CHARGE_CREATED,
+	makeCharge,
+	makeEvidenceCase,
+	makeInvoice,
+	makePriorCharge,
+	makeSubscription,
+} from "../support/stripe-fixtures";
 
 // Stripe Billing facts: the service period, a renewal described as the subscription's recurring charge, and the
 // subscription's latest cancellation (a reactivation clears it) compared with the charge.
@@ -77,5 +85,39 @@ describe("Stripe Billing facts", () => {
 		expect(c.facts.find((f) => f.id === "cancellation.before_charge")?.value).toBe(true);
 		expect(c.facts.find((f) => f.id === "subscription.canceled_before_charge")?.value).toBe(false);
 		expect(playbookFor("subscription_canceled").strength(c).tooWeak).toBe(false);
+	});
+
+	it("a renewal names the card's first payment and the checks it passed, and no failed one", () => {
+		const first = {
+			chargeId: "ch_prior_0005",
+			createdAt: "2025-11-12T14:05:00.000Z",
+			threeDSecure: "authenticated",
+			cvc: "pass",
+			addressPostalCode: "fail",
+			addressLine1: null,
+		};
+		const c = makeEvidenceCase("fraudulent", "rich", { billing: renewal, firstPaymentOnCard: first });
+		const description = buildEvidenceFields(c, writeTemplateNarrative(c), "file_report").product_description!;
+		expect(description).toContain(
+			"The cardholder first paid with this card on 12 Nov 2025, 14:05 UTC, a payment that passed 3-D Secure authentication and the CVC check.",
+		);
+		expect(description).not.toMatch(/address check/);
+		expect(c.facts.some((f) => f.id === "renewal.first_payment_avs")).toBe(false);
+	});
+
+	it("finds the first earlier payment on the same card among the customer's charges", () => {
+		const disputed = makeCharge();
+		const charges = [
+			makePriorCharge(1, 30),
+			makePriorCharge(2, 90, {
+				payment_method_details: { card: { three_d_secure: { result: "authenticated" } } },
+			} as never),
+			makePriorCharge(3, 120, { payment_method_details: { card: { fingerprint: "OtherCard0000000" } } } as never),
+		];
+		expect(firstPaymentOnCard(charges, disputed)).toMatchObject({
+			chargeId: "ch_prior_0002",
+			threeDSecure: "authenticated",
+			cvc: "pass",
+		});
 	});
 });
