@@ -145,3 +145,33 @@ export function billingFacts(parts: CaseParts, add: AddFact): void {
 		"stripe",
 	);
 }
+
+/** The account's latest cancellation before the charge, undone by a later reactivation (not the first one ever). */
+export function cancellationStateFacts(parts: CaseParts, add: AddFact): void {
+	const cs = parts.cancellationState;
+	if (!parts.usage || !cs) return;
+	if (cs.latestBeforeCharge)
+		add(
+			"cancellation.latest_before_charge_at",
+			"Latest cancellation before the charge",
+			cs.latestBeforeCharge,
+			formatDateTime(cs.latestBeforeCharge),
+			"merchant_db",
+		);
+	if (cs.reactivatedAt)
+		add(
+			"cancellation.reactivated_at",
+			"Reactivated after that cancellation",
+			cs.reactivatedAt,
+			formatDateTime(cs.reactivatedAt),
+			"merchant_db",
+		);
+	const cancelled = cs.latestBeforeCharge !== null && cs.reactivatedAt === null;
+	add(
+		"cancellation.before_charge",
+		"A cancellation was in effect at the charge",
+		cancelled,
+		cancelled ? "yes" : "no",
+		"merchant_db",
+	);
+}

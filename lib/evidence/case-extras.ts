@@ -1,4 +1,5 @@
 import type { BillingSummary } from "./billing";
+import type { CancellationState } from "./cancellations";
 import type { FirstCardPayment } from "./stripe-facts";
 
 /**
@@ -40,6 +41,8 @@ export interface RefundRecord {
 
 /** Extra parts `buildFacts` and the writers understand; all optional. */
 export interface CaseExtras {
+	/** The account's latest cancellation before the charge and any reactivation after it (activity data). */
+	cancellationState?: CancellationState | null;
 	/** The first earlier payment on the disputed card (for a renewal: where the cardholder saved it). */
 	firstPaymentOnCard?: FirstCardPayment | null;
 	/** The invoice and subscription the charge paid (Stripe Billing); null for a one-off payment. */

@@ -2,8 +2,9 @@ import type Stripe from "stripe";
 import type { Db } from "../db/client";
 import { listArtifacts } from "./artifacts";
 import { collectBilling, isRenewal } from "./billing";
+import { loadCancellationState } from "./cancellations";
 import type { CaseExtras } from "./case-extras";
-import { buildFacts, type CaseParts } from "./facts";
+import { buildFacts, CANCEL_KINDS, type CaseParts } from "./facts";
 import { matchAccount, summariseAccount } from "./match";
 import { gateRedFlags } from "./red-flags";
 import {
@@ -52,7 +53,7 @@ export async function collectEvidenceCase(
 	const customerSummary = summariseCustomer(customer, charge);
 	// Billing first: a renewal the merchant charged to a saved card has no purchase IP to infer.
 	const billing = await collectBilling(stripe, charge, deps.requestOptions);
-	const [usageResult, ipResult, artifactResult, prior, windowResult, refunds] = await Promise.all([
+	const [usageResult, ipResult, artifactResult, prior, windowResult, refunds, cancellationState] = await Promise.all([
 		account ? summariseUsage(db, account.id, chargeAt) : Promise.resolve({ usage: null, rowsFetched: 0 }),
 		checkPurchaseIp(db, account?.id ?? null, chargeAt, purchaseIpFromStripe(charge), {
 			inferNearCharge: !isRenewal(billing),
@@ -63,6 +64,7 @@ export async function collectEvidenceCase(
 			? summariseChargeWindow(db, account.id, chargeAt, servicePeriodStartOf(charge))
 			: Promise.resolve({ window: null, rowsFetched: 0 }),
 		collectRefunds(stripe, charge.id, deps.requestOptions),
+		account ? loadCancellationState(db, account.id, chargeAt, [...CANCEL_KINDS]) : Promise.resolve(null),
 	]);
 	rowsFetched += usageResult.rowsFetched + ipResult.rowsFetched + artifactResult.rowsFetched + windowResult.rowsFetched;
 
@@ -81,6 +83,7 @@ export async function collectEvidenceCase(
 		chargeWindow: usageResult.usage ? windowResult.window : null,
 		refunds,
 		billing,
+		cancellationState,
 	};
 	// The red-flag gate: what argues for the cardholder is withheld from everything submitted, kept for the operator.
 	const gated = gateRedFlags(parts, buildFacts(parts));

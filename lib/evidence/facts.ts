@@ -1,4 +1,4 @@
-import { billingFacts, priorRefundFacts } from "./billing-facts";
+import { billingFacts, cancellationStateFacts, priorRefundFacts } from "./billing-facts";
 import type { CaseExtras } from "./case-extras";
 import { formatAmount, formatCount, formatDate, formatDateTime, humanise } from "./format";
 import type { EvidenceCase, Fact, FactSource } from "./types";
@@ -321,7 +321,8 @@ export function buildFacts(parts: CaseParts): Fact[] {
 		add("country.billing_matches_card", "Billing country is the card's country", same, same ? "yes" : "no", "stripe");
 	}
 
-	// Refunds and cancellations.
+	// Refunds and cancellations: the latest cancellation before the charge, undone by a later reactivation.
+	cancellationStateFacts(parts, add);
 	if (u) {
 		const cancels = u.byKind.filter((k) => CANCEL_KINDS.has(kindSlug(k.kind)));
 		const n = cancels.reduce((s, k) => s + k.count, 0);
