@@ -244,7 +244,8 @@ export function defaultAccount(patch: StripeObject): StripeObject {
 export function retrieveOwnAccount(req: ApiRequest): StripeObject {
 	checkKeys(req.query, ["expand"]);
 	const id = req.account ?? PLATFORM_ACCOUNT;
-	return accountOf(req.store, id);
+	// The emulator accepts any well-formed Stripe-Account header, so that account exists: unseeded, it has defaults.
+	return req.store.objects.accounts.get(id)?.object ?? defaultAccount({ id });
 }
 
 /** `GET /v1/accounts/:id`. */

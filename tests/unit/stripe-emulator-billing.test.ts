@@ -102,6 +102,9 @@ describe("accounts", () => {
 		expect(connected.business_profile?.name).toBe("Lumen Photo Co.");
 		expect((await stripe.accounts.retrieve("acct_1Connected00001")).country).toBe("DE");
 		await expect(stripe.accounts.retrieve("acct_1Nobody")).rejects.toMatchObject({ statusCode: 404 });
+		// A connected account the emulator was not told about still answers GET /v1/account, with defaults.
+		const unseeded = await h.stripe({ stripeAccount: "acct_1Unseeded0001" }).accounts.retrieveCurrent();
+		expect(unseeded).toMatchObject({ id: "acct_1Unseeded0001", business_profile: { name: null } });
 	});
 });
 
