@@ -51,7 +51,9 @@ const IDENTIFYING: ReadonlySet<EvidenceTextField> = new Set([
 
 /**
  * The evidence payload for `disputes.update`: the narrative's text fields, each within Stripe's 20,000 characters and
- * all within 150,000, plus the report file in the field the reason calls for. Long fields are summarised by keeping
+ * all within 150,000, plus the report file in the field the reason calls for and each other document in its own
+ * field (`documents`), and the texts rebuttal writes from the records (`ownTexts`: the policy disclosures; the
+ * Billing service period and description; never a purchase IP that was not recorded). Long fields are summarised by keeping
  * whole sentences; a field that cannot be (one sentence over the limit, an identifying field over it) throws a
  * {@link PermanentError}: retrying would give the same answer.
  */
@@ -64,8 +66,8 @@ export function buildEvidenceFields(
 ): Record<string, string> {
 	if (!fileId) throw new PermanentError("evidence_file_missing", "no evidence file id to attach");
 	const texts = new Map<EvidenceTextField, string>();
-	// Texts rebuttal writes from the facts itself (policy disclosures) fill what the writer left empty.
-	const written = withBilling(evidenceCase, { ...ownTexts, ...dropEmpty(narrative.fields) });
+	// Texts rebuttal writes from the records themselves (policy disclosures) win over a writer's.
+	const written = withBilling(evidenceCase, { ...dropEmpty(narrative.fields), ...ownTexts });
 	for (const name of EVIDENCE_TEXT_FIELDS) {
 		const value = written[name]?.trim();
 		if (!value) continue;
