@@ -8,9 +8,9 @@ import { PDFDocument, type PDFFont, type PDFImage, type PDFPage, rgb } from "pdf
 import type { ArtifactImage, ArtifactImages } from "../evidence/artifact-images";
 import type { SupportMessage } from "../evidence/support-messages";
 import type { EvidenceCase, Narrative } from "../evidence/types";
+import { formatCount, parseTime } from "../format";
 import { LADDER } from "./budget";
 import { PdfBudgetError, PdfFontError } from "./errors";
-import { formatCount, parseTime } from "./format";
 import { COLORS, type Op, PAGE, type Rgb, Writer } from "./layout";
 import { writeEvidence } from "./sections";
 import { cleanMetadata, directionalRuns, TextShaper } from "./text";
