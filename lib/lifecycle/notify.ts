@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { disputes, notifications } from "../../schema";
 import type { Db } from "../db/client";
 import { describeError, PermanentError, RetryableError } from "../errors";
+import { formatAmount } from "../format";
 import type { QueueSender } from "../messages";
 import type { NotifyKind, NotifyMessage, NotifyPayload } from "./messages";
 
@@ -38,13 +39,12 @@ export function redact(text: string): string {
 	return SECRET_PATTERNS.reduce((out, pattern) => out.replace(pattern, "[redacted]"), text);
 }
 
-function money(amount: number, currency: string): string {
-	const code = currency.toUpperCase() || "USD";
-	try {
-		return new Intl.NumberFormat("en-US", { style: "currency", currency: code }).format(amount / 100);
-	} catch {
-		return `${(amount / 100).toFixed(2)} ${code}`;
-	}
+/**
+ * Slack reads `<…>` as links and mentions (`<!channel>`, `<https://x|text>`) and `&` as the start of an entity,
+ * so every value put into a notice is escaped the way Slack documents; what we send is always shown as text.
+ */
+export function slackEscape(value: string): string {
+	return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /**
@@ -53,13 +53,15 @@ function money(amount: number, currency: string): string {
  */
 export function buildPayload(kind: NotifyKind, row: DisputeRow, now: Date): NotifyPayload {
 	const facts = [
-		`${money(row.amount, row.currency)} · reason ${row.reason}`,
+		`${formatAmount(row.amount, row.currency)} · reason ${row.reason}`,
 		row.stripeAccount ? `account ${row.stripeAccount}` : null,
 		row.dueBy ? `due ${row.dueBy.toISOString()} (${hoursLeft(row.dueBy, now)})` : null,
 		`stage ${row.stage}${row.stageReason ? ` — ${row.stageReason}` : ""}`,
 		kind === "failed" && row.lastError ? `error: ${row.lastError.slice(0, 500)}` : null,
-	].filter((line): line is string => line !== null);
-	const headline = `${HEADLINES[kind]}: ${row.id}`;
+	]
+		.filter((line): line is string => line !== null)
+		.map(slackEscape);
+	const headline = `${HEADLINES[kind]}: ${slackEscape(row.id)}`;
 	const text = redact(`[rebuttal] ${headline}\n${facts.join("\n")}`).slice(0, 3000);
 	return {
 		text,

@@ -80,6 +80,56 @@ describe("notifications", () => {
 		expect(JSON.stringify(payload)).not.toContain("sk_test_leak");
 	});
 
+	describe.each([
+		// A notice once divided every amount by 100: a ¥5,000 dispute was announced as ¥50.
+		[500000, "jpy", "¥500,000"],
+		[12000, "krw", "₩12,000"],
+		[150000, "ugx", "UGX 150,000"],
+		[1250, "kwd", "KWD 1.250"],
+		[14900, "usd", "$149.00"],
+	])("announces %i %s", (amount, currency, expected) => {
+		it(`as ${expected}`, () => {
+			const payload = buildPayload(
+				"new_dispute",
+				{
+					id: "du_1",
+					amount,
+					currency,
+					reason: "fraudulent",
+					stripeAccount: null,
+					dueBy: null,
+					stage: "received",
+				} as never,
+				now,
+			);
+			expect(payload.text.replace(/\u00a0/g, " ")).toContain(expected);
+		});
+	});
+
+	it("escapes Slack control sequences in every value it interpolates", () => {
+		const payload = buildPayload(
+			"failed",
+			{
+				id: "du_<!channel>",
+				amount: 100,
+				currency: "usd",
+				reason: "<!here> fraudulent",
+				stripeAccount: "acct_<https://evil.example|click>",
+				dueBy: null,
+				stage: "failed",
+				stageReason: "<@U123> & <#C1>",
+				lastError: "<https://evil.example|click here>",
+			} as never,
+			now,
+		);
+		const everything = JSON.stringify(payload);
+		for (const raw of ["<!channel>", "<!here>", "<https://evil.example|", "<@U123>", "<#C1>", " & "]) {
+			expect(everything).not.toContain(raw);
+		}
+		expect(payload.text).toContain("du_&lt;!channel&gt;");
+		expect(payload.text).toContain("&amp;");
+	});
+
 	it("retries 429, 5xx and unreachable endpoints, gives up on other 4xx", async () => {
 		const message: NotifyMessage = { kind: "won", disputeId: "du_1", payload: { text: "hi" } };
 		const answer = (status: number) => async () => new Response("", { status });
