@@ -5,7 +5,7 @@
  */
 import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, type PDFFont, type PDFImage, type PDFPage, rgb } from "pdf-lib";
-import type { ArtifactImage, ArtifactImages } from "../evidence/artifact-images";
+import { type ArtifactImage, type ArtifactImages, IMAGE_UNAVAILABLE } from "../evidence/artifact-images";
 import type { SupportMessage } from "../evidence/support-messages";
 import type { EvidenceCase, Narrative } from "../evidence/types";
 import { LADDER } from "./budget";
@@ -189,7 +189,7 @@ async function embedImages(ctx: Context, images: readonly ArtifactImage[], notes
 			ctx.images.push(embedded);
 			usable.push(image);
 		} catch {
-			notes.set(image.artifactId, "Image could not be decoded");
+			notes.set(image.artifactId, IMAGE_UNAVAILABLE);
 		}
 	}
 	return usable;
@@ -212,7 +212,8 @@ export async function renderEvidencePdf(
 	if (!Number.isFinite(maxBytes) || maxBytes < 1) throw new PdfBudgetError(`maxBytes must be a positive number`);
 
 	const notes = new Map<string, string>();
-	for (const u of options.images?.unavailable ?? []) notes.set(u.artifactId, `Unavailable: ${u.reason}`);
+	// One reason for every failure: the loader's own (an upstream status, a refused redirect) stays in the logs.
+	for (const u of options.images?.unavailable ?? []) notes.set(u.artifactId, IMAGE_UNAVAILABLE);
 	let images = chooseImages(options.images?.images ?? [], Math.max(0, maxBytes - TEXT_RESERVE), notes);
 
 	let smallestBytes: number | null = null;
