@@ -7,6 +7,7 @@
  * IMAGE_UNAVAILABLE, so nothing about the hosts or their answers leaves in the evidence.
  */
 import { ArtifactUrlRefused, fetchCheckingRedirects } from "./artifact-url";
+import { pixelFormat } from "./image-memory";
 import type { ArtifactSummary } from "./types";
 
 export type ImageFormat = "png" | "jpeg";
@@ -201,49 +202,21 @@ export function inspectImage(
 ): { format: ImageFormat; width: number; height: number } {
 	const b = bytes;
 	if (b.length >= 33 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 && b[4] === 0x0d) {
-		const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
 		if (String.fromCharCode(b[12]!, b[13]!, b[14]!, b[15]!) !== "IHDR") throw new Unavailable("a damaged PNG image");
-		const width = view.getUint32(16);
-		const height = view.getUint32(20);
-		if (width < 1 || height < 1) throw new Unavailable("a damaged PNG image");
+		const format = pixelFormat(b);
+		if (!format || format.width < 1 || format.height < 1) throw new Unavailable("a damaged PNG image");
+		const { width, height } = format;
 		if (width * height > maxPngPixels) throw new Unavailable(`a PNG image larger than ${megapixels(maxPngPixels)}`);
 		return { format: "png", width, height };
 	}
 	if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) {
-		const size = jpegSize(b);
-		if (!size) throw new Unavailable("a damaged JPEG image");
-		return { format: "jpeg", ...size };
+		const format = pixelFormat(b);
+		if (!format || format.width < 1 || format.height < 1) throw new Unavailable("a damaged JPEG image");
+		return { format: "jpeg", width: format.width, height: format.height };
 	}
 	throw new Unavailable("not a PNG or JPEG image");
 }
 
 function megapixels(n: number): string {
 	return `${Math.round(n / 100_000) / 10} megapixels`;
-}
-
-/** Walks the JPEG markers to the first start-of-frame and reads the size there. */
-function jpegSize(b: Uint8Array): { width: number; height: number } | null {
-	let i = 2;
-	while (i + 9 < b.length) {
-		if (b[i] !== 0xff) return null;
-		const marker = b[i + 1]!;
-		if (marker === 0xff) {
-			i++;
-			continue;
-		}
-		if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-			i += 2;
-			continue;
-		}
-		const length = (b[i + 2]! << 8) | b[i + 3]!;
-		if (length < 2) return null;
-		const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-		if (isFrame) {
-			const height = (b[i + 5]! << 8) | b[i + 6]!;
-			const width = (b[i + 7]! << 8) | b[i + 8]!;
-			return width > 0 && height > 0 ? { width, height } : null;
-		}
-		i += 2 + length;
-	}
-	return null;
 }

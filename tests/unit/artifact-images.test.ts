@@ -15,8 +15,14 @@ import {
 	loadArtifactImages,
 } from "../../lib/evidence/artifact-images";
 import { artifactUrlProblem, MAX_ARTIFACT_REDIRECTS } from "../../lib/evidence/artifact-url";
+import {
+	DEFAULT_MAX_IMAGE_MEMORY_BYTES,
+	decodedBytes,
+	pixelFormat,
+	renderMemoryBytes,
+} from "../../lib/evidence/image-memory";
 import type { ArtifactSummary } from "../../lib/evidence/types";
-import { renderEvidencePdf } from "../../lib/pdf/render";
+import { LEFT_OUT_FOR_PIXELS, renderEvidencePdf } from "../../lib/pdf/render";
 import { gradientPng, rgbPng } from "../../local/png";
 import { makeEvidenceCase, makeNarrative } from "../support/case-fixtures";
 
@@ -509,5 +515,110 @@ describe("the PDF with artifact images", () => {
 		const small = await renderEvidencePdf(c, makeNarrative(), { fonts, images: loaded, maxBytes: 600_000 });
 		expect(small.bytes.byteLength).toBeLessThanOrEqual(600_000);
 		expect(pdfText(small.bytes)).toContain("The transaction");
+	});
+});
+
+/** The first bytes of a PNG: signature and IHDR, enough for the header readers. */
+function pngHeader(width: number, height: number, bitDepth: number, colorType: number): Uint8Array {
+	const b = Buffer.alloc(33);
+	Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b, 0);
+	b.writeUInt32BE(13, 8);
+	b.write("IHDR", 12, "latin1");
+	b.writeUInt32BE(width, 16);
+	b.writeUInt32BE(height, 20);
+	b[24] = bitDepth;
+	b[25] = colorType;
+	return new Uint8Array(b);
+}
+
+/** A JPEG that is only SOI and a start-of-frame header. */
+function jpegHeader(width: number, height: number, precision: number, components: number, sof = 0xc0): Uint8Array {
+	const b = Buffer.from([0xff, 0xd8, 0xff, sof, 0, 8 + 3 * components, precision, 0, 0, 0, 0, components]);
+	b.writeUInt16BE(height, 7);
+	b.writeUInt16BE(width, 9);
+	return new Uint8Array(Buffer.concat([b, Buffer.alloc(3 * components)]));
+}
+
+describe("the pixel accounting of artifact images", () => {
+	it.each([
+		["8-bit RGB", pngHeader(100, 50, 8, 2), 3, 8, 15_000],
+		["16-bit RGBA", pngHeader(100, 50, 16, 6), 4, 16, 40_000],
+		["8-bit grey with alpha", pngHeader(100, 50, 8, 4), 2, 8, 10_000],
+		["1-bit grey (rounded up to whole bytes)", pngHeader(9, 1, 1, 0), 1, 1, 2],
+		["8-bit palette", pngHeader(300, 200, 8, 3), 1, 8, 60_000],
+		["baseline JPEG, YCbCr", jpegHeader(640, 480, 8, 3), 3, 8, 921_600],
+		["progressive JPEG, CMYK", jpegHeader(100, 100, 8, 4, 0xc2), 4, 8, 40_000],
+		["12-bit JPEG, grey", jpegHeader(100, 10, 12, 1, 0xc1), 1, 12, 1_500],
+	])("reads %s from the header before decoding", (_name, bytes, channels, bitDepth, decoded) => {
+		const format = pixelFormat(bytes);
+		expect(format).toMatchObject({ channels, bitDepth });
+		expect(decodedBytes(format!)).toBe(decoded);
+	});
+
+	it("reads the real files too: the gradient PNG and poppler's JPEG", () => {
+		expect(pixelFormat(PNG)).toEqual({ width: 64, height: 40, channels: 3, bitDepth: 8 });
+		const { width, height } = inspectImage(baseJpeg);
+		expect(pixelFormat(baseJpeg)).toEqual({ width, height, channels: 3, bitDepth: 8 });
+	});
+
+	it("costs a PNG its file, its decoded pixels and pdf-lib's 12 bytes a pixel; a JPEG its file twice", () => {
+		const rgba16 = pngHeader(1000, 1000, 16, 6);
+		expect(renderMemoryBytes({ format: "png", bytes: rgba16 })).toBe(33 + 8_000_000 + 12_000_000);
+		// pdf-lib converts every PNG to 8-bit RGBA: a 1-bit image is not cheap to embed.
+		expect(renderMemoryBytes({ format: "png", bytes: pngHeader(1000, 1000, 1, 0) })).toBe(33 + 125_000 + 12_000_000);
+		// Embedded as it is, never decoded in the Worker.
+		expect(renderMemoryBytes({ format: "jpeg", bytes: baseJpeg })).toBe(2 * baseJpeg.byteLength);
+		expect(renderMemoryBytes({ format: "png", bytes: new Uint8Array(40) })).toBe(Number.POSITIVE_INFINITY);
+		expect(pixelFormat(pngHeader(10, 10, 8, 5))).toBeNull();
+	});
+});
+
+describe("the memory budget of one document's images", () => {
+	// Ten PNGs of 1.2 megapixels, each far under the 6-megapixel cap and small as files (gradients compress well), but
+	// about 18 MB each once pdf-lib decodes them: together over a Worker's 128 MB.
+	const size = { width: 1200, height: 1000 };
+	let ten: { images: ReturnType<typeof tenImage>[]; unavailable: [] };
+	let artifacts: ArtifactSummary[];
+	function tenImage(i: number) {
+		const bytes = new Uint8Array(gradientPng(size.width, size.height, [i * 20, 90, 200], [230, 120, 255 - i * 20]));
+		return { artifactId: `big${i}`, ...inspectImage(bytes), bytes };
+	}
+	beforeAll(() => {
+		ten = { images: Array.from({ length: 10 }, (_, i) => tenImage(i)), unavailable: [] };
+		artifacts = ten.images.map((image) => artifact(image.artifactId, `r2:${image.artifactId}`));
+	});
+
+	it("embeds only the newest images that fit, and says which were left out and why", async () => {
+		const costs = ten.images.map(renderMemoryBytes);
+		for (const image of ten.images) expect(image.bytes.byteLength).toBeLessThan(200_000);
+		expect(costs.reduce((a, b) => a + b)).toBeGreaterThan(128_000_000);
+		const fitting = Math.floor(DEFAULT_MAX_IMAGE_MEMORY_BYTES / costs[0]!);
+		expect(fitting).toBe(2);
+
+		const pdf = await renderEvidencePdf(makeEvidenceCase({ artifacts }), makeNarrative(), { fonts, images: ten });
+		expect(pdfImageCount(pdf.bytes)).toBe(fitting);
+		const text = pdfText(pdf.bytes);
+		expect(text.split(LEFT_OUT_FOR_PIXELS).length - 1).toBe(10 - fitting);
+		expect(text.split("Shown above").length - 1).toBe(fitting);
+		expect(text).toMatch(/Design big0 image\/png \S+ \S+ Shown above Design big1 image\/png \S+ \S+ Shown above/);
+	});
+
+	it("moves with the budget: one image's worth embeds one, no budget embeds the renderer's six", async () => {
+		const c = makeEvidenceCase({ artifacts });
+		const one = await renderEvidencePdf(c, makeNarrative(), {
+			fonts,
+			images: ten,
+			maxImageMemoryBytes: renderMemoryBytes(ten.images[0]!),
+		});
+		expect(pdfImageCount(one.bytes)).toBe(1);
+		const none = await renderEvidencePdf(c, makeNarrative(), { fonts, images: ten, maxImageMemoryBytes: 1 });
+		expect(pdfImageCount(none.bytes)).toBe(0);
+		expect(pdfText(none.bytes).split(LEFT_OUT_FOR_PIXELS).length - 1).toBe(10);
+		const unbounded = await renderEvidencePdf(c, makeNarrative(), {
+			fonts,
+			images: ten,
+			maxImageMemoryBytes: Number.POSITIVE_INFINITY,
+		});
+		expect(pdfImageCount(unbounded.bytes)).toBe(6);
 	});
 });
