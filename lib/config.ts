@@ -77,6 +77,22 @@ export const pipelineConfigSchema = z.object({
 					.filter(Boolean)
 			: [],
 	),
+	/** Host names `https://` artifact images (and their redirects) may come from, comma-separated; unset: any public host. */
+	ARTIFACT_HOSTS: optional(
+		z
+			.string()
+			.regex(
+				/^\s*[\w-]+(\.[\w-]+)+\.?(\s*,\s*[\w-]+(\.[\w-]+)+\.?)*\s*,?\s*$/,
+				"must be a comma-separated list of host names",
+			),
+	).transform((list) =>
+		list
+			? list
+					.split(",")
+					.map((h) => h.trim().toLowerCase())
+					.filter(Boolean)
+			: [],
+	),
 });
 
 export const notifyConfigSchema = z.object({

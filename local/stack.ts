@@ -55,7 +55,7 @@ export interface LocalStack {
 	usesEmulator: boolean;
 	databaseUrl: string;
 	databaseKind: DatabaseKind;
-	/** The WebSocket bridge the Worker reaches Postgres through; undefined for Neon. */
+	/** The address of the WebSocket bridge the Worker reaches Postgres through (without its token); undefined for Neon. */
 	bridgeUrl: string | undefined;
 	dashboardToken: string;
 	/** True when no DASHBOARD_TOKEN was configured and a local one was generated (safe to print). */
@@ -151,7 +151,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 		if (databaseKind !== "neon" && !env.DATABASE_WS_PROXY) {
 			const bridge = await startPgBridge({ allowHosts: [new URL(databaseUrl).hostname] });
 			cleanups.push(() => bridge.close());
-			bridgeUrl = env.DATABASE_WS_PROXY = bridge.url;
+			// The Worker alone gets the URL with the bridge's token; logs show the address without it.
+			env.DATABASE_WS_PROXY = bridge.url;
+			bridgeUrl = bridge.origin;
 		}
 
 		const dashboardTokenGenerated = !env.DASHBOARD_TOKEN;

@@ -174,9 +174,16 @@ async function assemble(
 	const narrative = written.narrative;
 	// Thumbnails and quoted support messages: an image or message that cannot be loaded is left out, never fatal.
 	const [images, messages] = await Promise.all([
-		loadArtifactImages(evidenceCase.artifacts, { bucket: deps.artifactsBucket, fetch: deps.fetchArtifact }),
+		loadArtifactImages(evidenceCase.artifacts, {
+			bucket: deps.artifactsBucket,
+			fetch: deps.fetchArtifact,
+			allowHosts: deps.config.ARTIFACT_HOSTS,
+		}),
 		evidenceCase.account ? loadSupportMessages(db, evidenceCase.account.id).catch(() => []) : [],
 	]);
+	// The PDF gives one generic reason for a missing image; the specific one is for the operator's logs.
+	for (const u of images.unavailable)
+		console.warn(`dispute ${dispute.id}: artifact ${u.artifactId} image: ${u.reason}`);
 	const { PDF_MAX_PAGES: maxPages, PDF_MAX_BYTES: maxBytes } = deps.config;
 	const pdf = await renderEvidencePdf(evidenceCase, narrative, {
 		fonts: deps.fonts,

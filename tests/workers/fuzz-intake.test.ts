@@ -60,6 +60,7 @@ const signatureMutation = fc.oneof(
 		"empty",
 		"wrong-secret",
 		"stale",
+		"future",
 		"v0-only",
 		"flip-signature-char",
 		"drop-timestamp",
@@ -126,6 +127,9 @@ describe("webhook fuzzing: nothing unverified gets in", () => {
 						case "stale":
 							signature = await sign(body, { timestamp: now - 301 - (body.length % 10_000) });
 							break;
+						case "future":
+							signature = await sign(body, { timestamp: now + 301 + (body.length % 10_000) });
+							break;
 						case "v0-only":
 							signature = (await sign(body)).replace("v1=", "v0=");
 							break;
@@ -181,6 +185,13 @@ describe("webhook fuzzing: nothing unverified gets in", () => {
 			fc
 				.constantFrom(undefined, null, 5, "", {}, { id: 7 }, { id: "" })
 				.map((object) => JSON.stringify({ ...validEvent(), data: { object } })),
+			// A Connect event's account that is not an `acct_…` id: never processed as the platform's own event.
+			fc
+				.oneof(
+					fc.string({ maxLength: 40 }).filter((s) => !/^acct_\w+$/.test(s)),
+					fc.constantFrom("acct_", "acct_1-2", "acct_1\n", " acct_1", 0, 1, true, [], {}, ["acct_1"]),
+				)
+				.map((account) => JSON.stringify({ ...validEvent(), account })),
 		);
 		await fc.assert(
 			fc.asyncProperty(notAnEvent, async (body) => {
