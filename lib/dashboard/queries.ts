@@ -103,6 +103,7 @@ export function presentDispute(row: typeof disputes.$inferSelect) {
 		id: row.id,
 		stage: row.stage,
 		stageReason: row.stageReason,
+		stageReasonCode: row.stageReasonCode,
 		status: row.status,
 		reason: row.reason,
 		networkReasonCode: row.networkReasonCode,

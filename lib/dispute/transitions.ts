@@ -18,6 +18,17 @@ interface TransitionRule {
 	advancedBy?: "assemble" | "submit";
 }
 
+/** Why Stripe's dispute can no longer take rebuttal's evidence: closed, answered by someone else, or past due. */
+const NO_LONGER_ANSWERABLE = [
+	"status_not_open",
+	"submitted_elsewhere",
+	"smart_disputes_submitted",
+	"smart_disputes_intended",
+	"no_due_by",
+	"past_due",
+	"already_submitted",
+] as const satisfies readonly ReasonCode[];
+
 /**
  * Every move of a dispute between stages, in one table. `move()` (lib/dispute/move.ts) is the only way a stage
  * changes, and it refuses a move from any stage not listed here; every set of stages the code asks about (which
@@ -53,18 +64,7 @@ export const TRANSITIONS = {
 	skip: {
 		from: ["received", "assembling", "staged", "awaiting_review", "failed"],
 		to: "skipped",
-		reasons: [
-			"inquiry_closed",
-			"status_not_open",
-			"submitted_elsewhere",
-			"smart_disputes_submitted",
-			"smart_disputes_intended",
-			"no_due_by",
-			"past_due",
-			"already_submitted",
-			"evidence_ignored",
-			"operator_skip",
-		],
+		reasons: [...NO_LONGER_ANSWERABLE, "inquiry_closed", "evidence_ignored", "operator_skip"],
 	},
 	/**
 	 * The submit step stands down after Stripe confirmed that no evidence went in: past due, closed, or Stripe
@@ -73,15 +73,7 @@ export const TRANSITIONS = {
 	withdraw: {
 		from: ["staged", "awaiting_review", "submitting", "failed"],
 		to: "skipped",
-		reasons: [
-			"status_not_open",
-			"submitted_elsewhere",
-			"smart_disputes_submitted",
-			"smart_disputes_intended",
-			"no_due_by",
-			"past_due",
-			"already_submitted",
-		],
+		reasons: NO_LONGER_ANSWERABLE,
 	},
 	/** Accepted in Stripe (conceded) instead of answered. */
 	accept: { from: ["staged"], to: "skipped", reasons: ["accepted_weak"] },
