@@ -1,5 +1,6 @@
 import type { Stage } from "../../schema";
 import type { Db } from "../db/client";
+import { PermanentError } from "../errors";
 import type { Notices, NotifyKind } from "./notices";
 import { reasonNotice, type StageReason } from "./reasons";
 import { isOpenStatus } from "./statuses";
@@ -44,7 +45,7 @@ export async function move<T extends TransitionName>(
 	const destinations = destinationsOf(transition);
 	const to = chosen ?? destinations[0];
 	if (!to || !destinations.includes(to)) {
-		throw new Error(`transition ${transition} does not lead to ${String(to)}`);
+		throw new PermanentError("illegal_move", `transition ${transition} does not lead to ${String(to)}`);
 	}
 	const moved = await setStageIf(deps.db, disputeId, sourcesOf(transition, to), to, {
 		...changes,
