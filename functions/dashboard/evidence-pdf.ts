@@ -1,7 +1,7 @@
 import type { Context } from "hono";
+import { getEvidence } from "../../lib/dispute/store";
 import { NotFoundError, PermanentError } from "../../lib/errors";
 import type { AppEnv } from "../../lib/http/app";
-import { getEvidence } from "../../lib/pipeline/store";
 
 const DISPUTE_ID = /^(du|dp)_\w{1,100}$/;
 

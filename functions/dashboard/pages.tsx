@@ -7,7 +7,6 @@ import {
 	disputeFacts,
 	disputeRatio,
 	failedDisputes,
-	IN_FLIGHT_STAGES,
 	inFlightCount,
 	knownReasons,
 	listDisputes,
@@ -33,6 +32,7 @@ import {
 	OverviewPage,
 } from "../../lib/dashboard/views/pages";
 import { WarningsPage } from "../../lib/dashboard/views/warnings";
+import { IN_FLIGHT_STAGES } from "../../lib/dispute/transitions";
 import { ConfigError, describeError, RebuttalError } from "../../lib/errors";
 import type { AppEnv } from "../../lib/http/app";
 import { timingSafeEqualText } from "../../lib/http/auth";
