@@ -4,7 +4,6 @@ import type { z } from "zod";
 import { type PipelineConfig, parseConfig, pipelineConfigSchema } from "../lib/config";
 import { openDb } from "../lib/db/client";
 import { describeError } from "../lib/errors";
-import type { NotifyMessage } from "../lib/lifecycle/messages";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../lib/messages";
 import { handleDeadLetters } from "../lib/pipeline/dead-letter";
 import type { PipelineDeps } from "../lib/pipeline/deps";
@@ -32,9 +31,9 @@ export async function withPipeline<T>(
 		stripe: createStripe(config),
 		config,
 		evidenceBucket: env.EVIDENCE,
-		assembleQueue: env.ASSEMBLE_QUEUE as Queue<AssembleMessage>,
-		submitQueue: env.SUBMIT_QUEUE as Queue<SubmitMessage>,
-		notifyQueue: env.NOTIFY_QUEUE as Queue<NotifyMessage>,
+		assembleQueue: env.ASSEMBLE_QUEUE,
+		submitQueue: env.SUBMIT_QUEUE,
+		notifyQueue: env.NOTIFY_QUEUE,
 		fonts: pdfFonts,
 		artifactsBucket: env.ARTIFACTS,
 		// Timeout and size cap are applied by the loader; a plain function, as workerd rejects a foreign `this`.
