@@ -7,6 +7,7 @@ import {
 	intakeConfigSchema,
 	notifyConfigSchema,
 	pipelineConfigSchema,
+	SECRET_NAMES,
 	VARIABLES,
 } from "../../lib/config";
 
@@ -39,5 +40,11 @@ describe("README configuration table", () => {
 		const refusedUnset = CONFIG_NAMES.filter((name) => !VARIABLES[name].schema.safeParse(undefined).success);
 		expect(required.sort()).toEqual(refusedUnset.sort());
 		for (const row of rows) expect(row.required, row.name).toMatch(/^(yes|no)\b/);
+	});
+
+	it("lists exactly the secrets of lib/config as secrets", () => {
+		const sentence = /^Secrets, set with `npx wrangler secret put NAME`[^:]*:([^.]*)\./m.exec(table)?.[1] ?? "";
+		const listed = [...sentence.matchAll(/`([A-Z0-9_]+)`/g)].map(([, name]) => name);
+		expect(listed.sort()).toEqual([...SECRET_NAMES].sort());
 	});
 });
