@@ -5,7 +5,6 @@ import { type PipelineConfig, parseConfig, pipelineConfigSchema } from "../lib/c
 import { openDb } from "../lib/db/client";
 import { recordAttempt } from "../lib/dispute/store";
 import { describeError } from "../lib/errors";
-import type { NotifyMessage } from "../lib/lifecycle/messages";
 import { queuedNotices } from "../lib/lifecycle/notify";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../lib/messages";
 import type { PipelineDeps } from "../lib/pipeline/deps";
@@ -33,13 +32,10 @@ export async function withPipeline<T>(
 		stripe: createStripe(config),
 		config,
 		evidenceBucket: env.EVIDENCE,
-		assembleQueue: env.ASSEMBLE_QUEUE as Queue<AssembleMessage>,
-		submitQueue: env.SUBMIT_QUEUE as Queue<SubmitMessage>,
+		assembleQueue: env.ASSEMBLE_QUEUE,
+		submitQueue: env.SUBMIT_QUEUE,
 		// The notification port: notices go through the notify queue, so a step never waits on the endpoint.
-		notices: queuedNotices(
-			{ db, notifyQueue: env.NOTIFY_QUEUE as Queue<NotifyMessage>, now },
-			config.NOTIFY_WEBHOOK_URL,
-		),
+		notices: queuedNotices({ db, notifyQueue: env.NOTIFY_QUEUE, now }, config.NOTIFY_WEBHOOK_URL),
 		fonts: pdfFonts,
 		artifactsBucket: env.ARTIFACTS,
 		// Timeout and size cap are applied by the loader; a plain function, as workerd rejects a foreign `this`.

@@ -4,7 +4,6 @@ import { approveDispute, backfillNow, retryDispute } from "../../lib/dashboard/a
 import { disputeDetail, listDisputes, listEarlyFraudWarnings } from "../../lib/dashboard/queries";
 import { PermanentError } from "../../lib/errors";
 import { type AppEnv, notFound, onError } from "../../lib/http/app";
-import type { AssembleMessage, SubmitMessage } from "../../lib/messages";
 import { STAGES } from "../../schema";
 import { evidencePdf } from "./evidence-pdf";
 import { requireOperator, withClients } from "./middleware";
@@ -38,8 +37,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 
 function queues(env: Env) {
 	return {
-		assembleQueue: env.ASSEMBLE_QUEUE as Queue<AssembleMessage>,
-		submitQueue: env.SUBMIT_QUEUE as Queue<SubmitMessage>,
+		assembleQueue: env.ASSEMBLE_QUEUE,
+		submitQueue: env.SUBMIT_QUEUE,
 	};
 }
 

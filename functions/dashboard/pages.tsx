@@ -43,7 +43,6 @@ import {
 	sessionCookieName,
 	verifySession,
 } from "../../lib/http/session";
-import type { AssembleMessage, SubmitMessage } from "../../lib/messages";
 import { STAGES } from "../../schema";
 import { isHttps, pageHeaders, requireOperator, withClients } from "./middleware";
 
@@ -64,8 +63,8 @@ function actionDeps(c: Ctx): GlobalActionDeps {
 		db: c.var.db,
 		stripe: c.var.stripe,
 		accounts: c.var.config.STRIPE_ACCOUNTS,
-		assembleQueue: c.env.ASSEMBLE_QUEUE as Queue<AssembleMessage>,
-		submitQueue: c.env.SUBMIT_QUEUE as Queue<SubmitMessage>,
+		assembleQueue: c.env.ASSEMBLE_QUEUE,
+		submitQueue: c.env.SUBMIT_QUEUE,
 	};
 }
 

@@ -1,5 +1,6 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import pg from "pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,9 +9,12 @@ import { startTestStack, type TestStack, waitFor } from "../support/stack";
 import { chromiumAvailable, launchChromium } from "./chromium";
 
 // The dashboard in a real Chromium against the whole local stack: Worker in Miniflare with its queues, the Stripe
-// emulator, Postgres. Screenshots for the README land in docs/screenshots.
+// emulator, Postgres. Screenshots go to a temporary directory, so `npm test` leaves the tree as it was;
+// `npm run screenshots` sets SCREENSHOTS_DIR=docs/screenshots to refresh the README's.
 
-const SCREENSHOTS = join(import.meta.dirname, "../../docs/screenshots");
+const SCREENSHOTS = process.env.SCREENSHOTS_DIR
+	? resolve(process.env.SCREENSHOTS_DIR)
+	: mkdtempSync(join(tmpdir(), "rebuttal-screenshots-"));
 const MARKUP_NAME = "<img src=x onerror=alert(1)>";
 
 let browser: Browser;
@@ -22,6 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	await browser?.close();
+	if (!process.env.SCREENSHOTS_DIR) rmSync(SCREENSHOTS, { recursive: true, force: true });
 });
 
 async function openDispute(stack: TestStack, charge: string, reason: string) {
