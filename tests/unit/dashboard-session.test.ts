@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-	createSession,
-	csrfToken,
-	LoginThrottle,
-	SESSION_TTL_SECONDS,
-	verifyCsrf,
-	verifySession,
-} from "../../lib/http/session";
+import { createSession, csrfToken, SESSION_TTL_SECONDS, verifyCsrf, verifySession } from "../../lib/http/session";
+import { LoginThrottle } from "../../lib/http/throttle";
 
 const TOKEN = "unit-test-dashboard-token-0123456789";
 const NOW = Date.UTC(2025, 0, 15, 12);
