@@ -126,13 +126,6 @@ describe("login throttle reservations", () => {
 		expect(burst.slice(0, 3).map((a) => a.delayMs)).toEqual([100, 200, 400]);
 		expect(throttle.reserve("5.6.7.8", NOW).blockedMs).toBe(0);
 	});
-
-	it("starts afresh for an address after a success", () => {
-		const throttle = new LoginThrottle();
-		throttle.reserve("a", NOW);
-		throttle.succeed("a");
-		expect(throttle.size).toBe(0);
-	});
 });
 
 describe("server-side sessions", () => {
