@@ -9,11 +9,9 @@ export const HTTP_ERROR_STATUS = {
 	bad_request: 400,
 	unauthorized: 401,
 	csrf_failed: 403,
-	cross_site: 403,
 	not_found: 404,
 	conflict: 409,
 	payload_too_large: 413,
-	too_many_requests: 429,
 	dashboard_disabled: 503,
 } as const;
 
