@@ -6,9 +6,9 @@ import { getEvidence } from "../../lib/pipeline/store";
 
 /**
  * `GET /api/disputes/:id/evidence.pdf`: the archived evidence PDF of a dispute, streamed from the EVIDENCE
- * bucket (mounted behind the operator's authentication). Served inline, for the dashboard's preview frame, and
- * with `?download=1` as an attachment, for its download link. 404 when the dispute has no evidence yet or its PDF
- * is no longer in the archive.
+ * bucket (mounted behind the operator's authentication). Served as an attachment (the download), and with
+ * `?preview=1` inline, for the dashboard's preview frame: an attachment in a frame is downloaded on every visit
+ * instead of shown. 404 when the dispute has no evidence yet or its PDF is no longer in the archive.
  */
 export async function evidencePdf(c: Context<AppEnv>): Promise<Response> {
 	const id = parseInput(disputeId, c.req.param("id"));
@@ -16,7 +16,7 @@ export async function evidencePdf(c: Context<AppEnv>): Promise<Response> {
 	if (!evidence?.pdfKey) throw new NotFoundError(`no evidence PDF for dispute ${id}`);
 	const object = await c.env.EVIDENCE.get(evidence.pdfKey);
 	if (!object) throw new NotFoundError(`the evidence PDF of dispute ${id} is not in the archive`);
-	const disposition = c.req.query("download") === "1" ? "attachment" : "inline";
+	const disposition = c.req.query("preview") === "1" ? "inline" : "attachment";
 	return new Response(object.body, {
 		headers: {
 			"content-type": "application/pdf",

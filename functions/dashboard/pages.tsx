@@ -31,7 +31,6 @@ import { actionRoutes } from "./actions";
 import { loginRoutes } from "./login";
 import { notFoundPage, render } from "./render";
 
-
 // Pages read their filters leniently: a stale or hand-edited link shows the unfiltered first page.
 const listQuery = z.object({
 	stage: lenient(stage),

@@ -188,12 +188,12 @@ export function DisputePage(props: {
 						<h2 id="pdf">Evidence PDF</h2>
 						<p>
 							{ev.pdf.pages} pages, {Math.round(ev.pdf.bytes / 1024)} KB, Stripe file {ev.fileId}.{" "}
-							<a href={`${pdfHref}?download=1`} download={`${d.id}-evidence.pdf`}>
+							<a href={pdfHref} download={`${d.id}-evidence.pdf`}>
 								Download the PDF
 							</a>
 						</p>
 						{/* Sandboxed by the PDF response's own Content-Security-Policy (see functions/dashboard/evidence-pdf.ts). */}
-						<iframe class="pdf" src={pdfHref} title={`Evidence PDF of ${d.id}`} loading="lazy" />
+						<iframe class="pdf" src={`${pdfHref}?preview=1`} title={`Evidence PDF of ${d.id}`} loading="lazy" />
 					</section>
 					<section aria-labelledby="fields">
 						<h2 id="fields">Evidence fields</h2>
