@@ -75,15 +75,12 @@ describe("CSRF token", () => {
 	});
 });
 
+/** Three failures a minute, delays from 100 ms doubling up to 1 s. */
+const SMALL_THROTTLE = { windowMs: 60_000, maxFailures: 3, maxEntries: 100, baseDelayMs: 100, maxDelayMs: 1_000 };
+
 describe("login throttle", () => {
 	it("delays each failure longer and blocks an address after too many", () => {
-		const throttle = new LoginThrottle({
-			windowMs: 60_000,
-			maxFailures: 3,
-			maxEntries: 100,
-			baseDelayMs: 100,
-			maxDelayMs: 1_000,
-		});
+		const throttle = new LoginThrottle(SMALL_THROTTLE);
 		expect(throttle.blockedFor("1.2.3.4", NOW)).toBe(0);
 		expect([1, 2, 3].map(() => throttle.fail("1.2.3.4", NOW))).toEqual([100, 200, 400]);
 		expect(throttle.blockedFor("1.2.3.4", NOW)).toBe(60_000);
@@ -113,13 +110,7 @@ describe("login throttle", () => {
 
 describe("login throttle reservations", () => {
 	it("counts an attempt when it is reserved, before any comparison, so a burst cannot pass the limit", () => {
-		const throttle = new LoginThrottle({
-			windowMs: 60_000,
-			maxFailures: 3,
-			maxEntries: 100,
-			baseDelayMs: 100,
-			maxDelayMs: 1_000,
-		});
+		const throttle = new LoginThrottle(SMALL_THROTTLE);
 		// Five attempts reserved before any of them is answered: only the first three go ahead.
 		const burst = [1, 2, 3, 4, 5].map(() => throttle.reserve("1.2.3.4", NOW));
 		expect(burst.map((a) => a.blockedMs)).toEqual([0, 0, 0, 60_000, 60_000]);
