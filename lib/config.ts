@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseFeeTable } from "./decide/fees";
 import { ConfigError } from "./errors";
 
 /**
@@ -66,6 +67,22 @@ export const pipelineConfigSchema = z.object({
 	DISPUTE_ACCEPT_WEAK: optional(z.enum(["true", "false"], { error: "must be true or false" })).transform(
 		(v) => v === "true",
 	),
+	/**
+	 * Whether to fight at all: `always` (default) answers every dispute worth answering; `economic` accepts early
+	 * when the expected recovery (the merchant's own win record × amount) does not cover the countered fee.
+	 */
+	FIGHT_POLICY: optional(z.enum(["always", "economic"], { error: "must be always or economic" })).transform(
+		(policy) => policy ?? "always",
+	),
+	/** Countered-dispute fees over the built-in table, `COUNTRY:currency=minor_units,…` (see lib/decide/fees.ts). */
+	FIGHT_FEES: optional(z.string()).transform((text, ctx) => {
+		try {
+			return parseFeeTable(text);
+		} catch (error) {
+			ctx.addIssue({ code: "custom", message: `must be COUNTRY:currency=amount entries: ${(error as Error).message}` });
+			return z.NEVER;
+		}
+	}),
 	/** Stripe Connect accounts the backfill also lists disputes for, comma-separated `acct_…`. */
 	STRIPE_ACCOUNTS: optional(
 		z.string().regex(/^\s*acct_\w+(\s*,\s*acct_\w+)*\s*,?\s*$/, "must be a comma-separated list of acct_… ids"),

@@ -10,6 +10,7 @@ import { recordFunds } from "../lifecycle/funds";
 import { notifyProgress } from "../lifecycle/notify";
 import type { AssembleMessage, EventMessage } from "../messages";
 import { writeNarrative } from "../narrative/writer";
+import { recordOutcome } from "../outcomes/record";
 import { evidenceArchiveKey } from "../pdf/archive";
 import { renderEvidencePdf } from "../pdf/render";
 import { onBehalfOf } from "../stripe/client";
@@ -114,6 +115,7 @@ async function syncDisputeOnce(deps: PipelineDeps, disputeId: string, stripeAcco
 				outcome: verdict.outcome,
 				closedAt: deps.now(),
 			});
+			await recordOutcome(db, dispute, stripeAccount, "pipeline");
 			await recordAttempt(db, { ...attempt, stage: "outcome", outcome: "ok", detail: { status: dispute.status } });
 			return;
 		case "mark_submitted":

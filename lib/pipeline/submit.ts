@@ -1,8 +1,10 @@
 import type Stripe from "stripe";
+import { acceptDispute, fightOrAccept } from "../decide/pipeline";
 import { PermanentError } from "../errors";
 import { getAssessment, isPersonApproval, submissionPolicy } from "../evidence/assess";
 import { notifyProgress } from "../lifecycle/notify";
 import type { SubmitMessage } from "../messages";
+import { recordOutcome } from "../outcomes/record";
 import { onBehalfOf } from "../stripe/client";
 import { stripeCall } from "../stripe/errors";
 import type { PipelineDeps } from "./deps";
@@ -39,7 +41,7 @@ async function submitOnce(deps: PipelineDeps, message: SubmitMessage, delivery: 
 	const dispute = await stripeCall("retrieve dispute", () => stripe.disputes.retrieve(disputeId, {}, options));
 	const alreadySubmitted = (dispute.evidence_details?.submission_count ?? 0) > 0;
 	if (alreadySubmitted || !OPEN_STATUSES.includes(dispute.status)) {
-		await settleClosedOrSubmitted(deps, dispute, row.stage, attempt);
+		await settleClosedOrSubmitted(deps, dispute, row.stage, attempt, message.stripeAccount);
 		return;
 	}
 	const windowProblem = responseWindowProblem(dispute, deps.now()) ?? stripeHandlesEvidence(dispute);
@@ -55,7 +57,8 @@ async function submitOnce(deps: PipelineDeps, message: SubmitMessage, delivery: 
 	if (!evidence) throw new PermanentError("evidence_missing", `dispute ${disputeId} has no staged evidence`);
 	// The assessment decides: skip (Klarna), accept (too weak, opt-in), or answer, with CE 3.0 when qualified;
 	// compliance cases always wait for an operator.
-	const policy = submissionPolicy(await getAssessment(db, disputeId), {
+	const assessment = await getAssessment(db, disputeId);
+	const policy = submissionPolicy(assessment, {
 		acceptWeak: deps.config.DISPUTE_ACCEPT_WEAK,
 		autoMode: deps.config.SUBMIT_MODE !== "review",
 		approvedBy: message.approvedBy,
@@ -66,9 +69,7 @@ async function submitOnce(deps: PipelineDeps, message: SubmitMessage, delivery: 
 		return;
 	}
 	if (policy.action === "accept") {
-		await stripeCall("accept dispute", () =>
-			stripe.disputes.close(disputeId, {}, { ...options, idempotencyKey: `rebuttal-accept-${disputeId}` }),
-		);
+		await acceptDispute(stripe, disputeId, options);
 		await transition(db, disputeId, ["staged"], "skipped", { stageReason: policy.reason });
 		await recordAttempt(db, { ...attempt, outcome: "skipped", detail: { accepted: true, reason: policy.reason } });
 		return;
@@ -81,6 +82,18 @@ async function submitOnce(deps: PipelineDeps, message: SubmitMessage, delivery: 
 			detail: { reason: `not submitted automatically: ${policy.reviewReason}` },
 		});
 		return;
+	}
+	// Fight or accept (FIGHT_POLICY): decided and recorded with its numbers unless a person already chose to fight.
+	let askReason: string | null = null;
+	if (!message.approvedBy && !policy.reviewReason) {
+		const decision = await fightOrAccept(deps, row, assessment?.strength ?? null);
+		if (decision.action === "accept") {
+			await acceptDispute(stripe, disputeId, options);
+			await transition(db, disputeId, ["staged"], "skipped", { stageReason: decision.reason });
+			await recordAttempt(db, { ...attempt, outcome: "skipped", detail: { accepted: true, reason: decision.reason } });
+			return;
+		}
+		if (decision.action === "ask") askReason = decision.reason;
 	}
 	const payload = policy.enhanced ? { ...evidence.fields, enhanced_evidence: policy.enhanced } : evidence.fields;
 	const version = await shortHash(JSON.stringify(payload));
@@ -98,7 +111,7 @@ async function submitOnce(deps: PipelineDeps, message: SubmitMessage, delivery: 
 			),
 		);
 		await transition(db, disputeId, ["staged"], "awaiting_review", {
-			stageReason: policy.reviewReason ?? "waiting for an operator's approval",
+			stageReason: policy.reviewReason ?? askReason ?? "waiting for an operator's approval",
 		});
 		await recordAttempt(db, { ...attempt, outcome: "ok", detail: { staged: true, mode: "review" } });
 		return;
@@ -126,7 +139,7 @@ async function submitOnce(deps: PipelineDeps, message: SubmitMessage, delivery: 
 		if (error instanceof PermanentError) {
 			const current = await stripeCall("retrieve dispute", () => stripe.disputes.retrieve(disputeId, {}, options));
 			if ((current.evidence_details?.submission_count ?? 0) > 0) {
-				await settleClosedOrSubmitted(deps, current, "submitting", attempt);
+				await settleClosedOrSubmitted(deps, current, "submitting", attempt, message.stripeAccount);
 				return;
 			}
 		}
@@ -145,6 +158,7 @@ async function settleClosedOrSubmitted(
 	dispute: Stripe.Dispute,
 	stage: string,
 	attempt: { disputeId: string; stage: string; deliveryAttempt: number; actor: string },
+	stripeAccount: string | null,
 ) {
 	const { db } = deps;
 	const closed = closedOutcome(dispute);
@@ -153,6 +167,7 @@ async function settleClosedOrSubmitted(
 			outcome: closed,
 			closedAt: deps.now(),
 		});
+		await recordOutcome(db, dispute, stripeAccount, "pipeline");
 	} else if (stage === "submitting" && (dispute.evidence_details?.submission_count ?? 0) > 0) {
 		await transition(db, dispute.id, ["submitting"], "submitted", { submittedAt: deps.now() });
 	} else {
