@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, inArray, isNotNull, lt, notInArray, or, type SQL, sql } from "drizzle-orm";
 import { charges, disputes, earlyFraudWarnings, evidence, type Stage } from "../../schema";
 import type { Db } from "../db/client";
+import { getDecision, presentDecision } from "../decide/decide";
 import { NotFoundError } from "../errors";
 import { getAssessment, presentAssessment } from "../evidence/assess";
 import { getEvidence, listAttempts, NO_ACCOUNT_MATCH } from "../pipeline/store";
@@ -53,10 +54,11 @@ export async function listDisputes(db: Db, query: DisputeListQuery) {
 export async function disputeDetail(db: Db, disputeId: string) {
 	const [row] = await db.select().from(disputes).where(eq(disputes.id, disputeId));
 	if (!row) throw new NotFoundError(`no dispute ${disputeId}`);
-	const [attempts, evidence, assessment] = await Promise.all([
+	const [attempts, evidence, assessment, decision] = await Promise.all([
 		listAttempts(db, disputeId),
 		getEvidence(db, disputeId),
 		getAssessment(db, disputeId),
+		getDecision(db, disputeId),
 	]);
 	return {
 		...presentDispute(row),
@@ -73,6 +75,8 @@ export async function disputeDetail(db: Db, disputeId: string) {
 		})),
 		/** The playbook's judgement: strength, why it is too weak, CE 3.0 result, compliance and skip reasons. */
 		assessment: presentAssessment(assessment),
+		/** Fight or accept (FIGHT_POLICY), with the fee, record and break-even it rested on. */
+		decision: presentDecision(decision),
 		evidence: evidence
 			? {
 					writer: evidence.writer,

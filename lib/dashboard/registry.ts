@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import type { Stage } from "../../schema";
+import { acceptByOperator } from "../decide/actions";
 import {
 	type ActionDeps,
 	approveDispute,
@@ -28,7 +29,7 @@ export interface DisputeAction {
 	run(deps: ActionDeps, disputeId: string, input: { reason?: string }, actor: string): Promise<unknown>;
 }
 
-export type DisputeActionName = "retry" | "approve" | "skip";
+export type DisputeActionName = "retry" | "approve" | "accept" | "skip";
 
 export const disputeActions: Record<DisputeActionName, DisputeAction> = {
 	retry: {
@@ -42,6 +43,14 @@ export const disputeActions: Record<DisputeActionName, DisputeAction> = {
 		confirm: "Submit the staged evidence to Stripe. Submission is final: Stripe accepts one per dispute.",
 		available: (d) => d.stage === "awaiting_review",
 		run: (deps, id, _input, actor) => approveDispute(deps, id, actor),
+	},
+	accept: {
+		label: "Accept (close)",
+		confirm:
+			"Accept the dispute in Stripe instead of answering it: the amount stays with the customer and no countered fee can be charged. Accepting is final.",
+		danger: true,
+		available: (d) => d.stage === "awaiting_review",
+		run: (deps, id, _input, actor) => acceptByOperator(deps, id, actor),
 	},
 	skip: {
 		label: "Skip (accept)",

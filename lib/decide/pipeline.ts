@@ -1,5 +1,7 @@
 import type Stripe from "stripe";
+import type { Stage } from "../../schema";
 import type { PipelineDeps } from "../pipeline/deps";
+import { recordAttempt, transition } from "../pipeline/store";
 import { stripeCall } from "../stripe/errors";
 import { decideFight, type FightDecision } from "./decide";
 import { DEFAULT_COUNTERED_FEES } from "./fees";
@@ -39,3 +41,24 @@ export async function acceptDispute(stripe: Stripe, disputeId: string, options: 
 		stripe.disputes.close(disputeId, {}, { ...options, idempotencyKey: `rebuttal-accept-${disputeId}` }),
 	);
 }
+
+/** An operator accepted the dispute (review mode, or against rebuttal's advice): close it, once, and record who. */
+export async function acceptByPerson(
+	deps: Pick<PipelineDeps, "db" | "stripe">,
+	row: { id: string; stage: string },
+	options: Stripe.RequestOptions,
+	attempt: { disputeId: string; stage: string; deliveryAttempt: number; actor: string },
+) {
+	const reason = `accepted by ${attempt.actor}`;
+	if (!ACCEPTABLE.includes(row.stage as Stage)) {
+		await recordAttempt(deps.db, { ...attempt, outcome: "duplicate", detail: { stage: row.stage } });
+		return;
+	}
+	// Stripe first (one idempotency key per dispute), so a failed close is retried rather than recorded as done.
+	await acceptDispute(deps.stripe, row.id, options);
+	await transition(deps.db, row.id, ACCEPTABLE, "skipped", { stageReason: reason });
+	await recordAttempt(deps.db, { ...attempt, outcome: "skipped", detail: { accepted: true, reason } });
+}
+
+/** Stages a person may accept a dispute from: evidence not yet on its way to Stripe. */
+export const ACCEPTABLE: Stage[] = ["staged", "awaiting_review", "failed"];

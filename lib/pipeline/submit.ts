@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { acceptDispute, fightOrAccept } from "../decide/pipeline";
+import { acceptByPerson, acceptDispute, fightOrAccept } from "../decide/pipeline";
 import { PermanentError } from "../errors";
 import { getAssessment, isPersonApproval, submissionPolicy } from "../evidence/assess";
 import { notifyProgress } from "../lifecycle/notify";
@@ -50,6 +50,11 @@ async function submitOnce(deps: PipelineDeps, message: SubmitMessage, delivery: 
 			stageReason: windowProblem,
 		});
 		await recordAttempt(db, { ...attempt, outcome: "skipped", detail: { reason: windowProblem } });
+		return;
+	}
+
+	if (message.accept && isPersonApproval(message.approvedBy)) {
+		await acceptByPerson(deps, row, options, attempt);
 		return;
 	}
 

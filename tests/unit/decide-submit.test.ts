@@ -106,6 +106,17 @@ describe("FIGHT_POLICY=economic in the submit step", () => {
 		expect((await stage(id))?.stage_reason).toMatch(/rebuttal recommends accepting/);
 	});
 
+	it("a person's accept closes the dispute waiting for review, once", async () => {
+		await history(1, 10);
+		const id = await stagedDispute(2000);
+		await handleSubmitMessage(deps({ SUBMIT_MODE: "review" }), { disputeId: id, stripeAccount: null }, 1);
+		const accept = { disputeId: id, stripeAccount: null, approvedBy: "dashboard", accept: true as const };
+		await handleSubmitMessage(deps({ SUBMIT_MODE: "review" }), accept, 1);
+		await handleSubmitMessage(deps({ SUBMIT_MODE: "review" }), accept, 2);
+		expect(await stripeStatus(id)).toBe("lost");
+		expect(await stage(id)).toMatchObject({ stage: "skipped", stage_reason: "accepted by dashboard" });
+	});
+
 	it("fights with 9 decided disputes, saying why", async () => {
 		await history(0, 9);
 		const id = await stagedDispute(2000);

@@ -2,6 +2,7 @@ import { STAGES } from "../../../schema";
 import type { disputeDetail, disputeRatio, listDisputes, outcomeStats, overview } from "../queries";
 import type { DisputeAction, GlobalAction } from "../registry";
 import { BarChart, RatioGauge } from "./charts";
+import { FightDecisionSection } from "./decision";
 import { disputeHref, money, pct, relative, when } from "./format";
 import { CsrfField, Layout, StageBadge } from "./layout";
 
@@ -377,6 +378,7 @@ export function DisputePage(props: {
 					<Ce3Status ce3={d.assessment?.ce3 ?? null} assessed={Boolean(d.assessment)} />
 				</dd>
 			</dl>
+			<FightDecisionSection decision={d.decision} />
 
 			<div class="grid2">
 				<section aria-labelledby="case">
