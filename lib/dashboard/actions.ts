@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import { ConflictError, NotFoundError, PermanentError } from "../errors";
 import { backfillOpenDisputes } from "../lifecycle/backfill";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
+import { importHistory } from "../outcomes/history";
 import { getDispute, getEvidence, recordAttempt, transition } from "../pipeline/store";
 import { failedDisputeIds } from "./queries";
 
@@ -126,8 +127,14 @@ export async function backfillNow(
 		{ db: deps.db, stripe: deps.stripe, assembleQueue: deps.assembleQueue, now: deps.now ?? (() => new Date()) },
 		{ accounts: deps.accounts, requestedBy: actor },
 	);
+	const history = await importHistory(
+		{ db: deps.db, stripe: deps.stripe, now: deps.now ?? (() => new Date()) },
+		{ accounts: deps.accounts, requestedBy: actor },
+	);
 	return {
 		enqueued: reports.reduce((n, r) => n + r.enqueued, 0),
 		accounts: reports,
+		imported: history.reduce((n, r) => n + r.imported, 0),
+		history,
 	};
 }

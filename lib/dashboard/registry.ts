@@ -105,7 +105,7 @@ export const globalActions: Record<GlobalActionName, GlobalAction> = {
 			const result = await backfillNow(deps, actor);
 			const failed = result.accounts.filter((a) => a.error);
 			const later = result.accounts.some((a) => a.resumesLater);
-			const summary = `${result.enqueued} missed dispute${result.enqueued === 1 ? "" : "s"} queued from ${result.accounts.length} account${result.accounts.length === 1 ? "" : "s"}${later ? "; more pages remain for the next run" : ""}${failed.length ? `; failed for ${failed.map((a) => `${a.account ?? "the platform"} (${a.error})`).join(", ")}` : ""}`;
+			const summary = `${result.enqueued} missed dispute${result.enqueued === 1 ? "" : "s"} queued from ${result.accounts.length} account${result.accounts.length === 1 ? "" : "s"}${result.imported ? `; ${result.imported} closed dispute${result.imported === 1 ? "" : "s"} of the last 12 months imported` : ""}${later ? "; more pages remain for the next run" : ""}${failed.length ? `; failed for ${failed.map((a) => `${a.account ?? "the platform"} (${a.error})`).join(", ")}` : ""}`;
 			return { summary };
 		},
 	},

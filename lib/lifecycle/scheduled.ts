@@ -3,6 +3,7 @@ import type { PipelineConfig } from "../config";
 import type { Db } from "../db/client";
 import { describeError } from "../errors";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
+import { type HistoryReport, importHistory } from "../outcomes/history";
 import { type AccountReport, backfillOpenDisputes } from "./backfill";
 import type { NotifyMessage } from "./messages";
 import { type SweepReport, sweepDeadlines } from "./sweep";
@@ -21,10 +22,13 @@ export interface LifecycleDeps {
 export interface ScheduledReport {
 	sweep: SweepReport | { error: string };
 	backfill: AccountReport[] | { error: string };
+	/** The import of closed disputes of the last 12 months; once done, it lists nothing more. */
+	history: HistoryReport[] | { error: string };
 }
 
 /**
- * One cron tick: the deadline sweep first (database only, cheap), then the backfill (bounded Stripe calls).
+ * One cron tick: the deadline sweep first (database only, cheap), then the backfill and the history import (bounded
+ * Stripe calls).
  * Each runs even when the other fails; a failure is reported, and the caller decides whether to throw.
  */
 export async function runScheduled(deps: LifecycleDeps): Promise<ScheduledReport> {
@@ -33,5 +37,9 @@ export async function runScheduled(deps: LifecycleDeps): Promise<ScheduledReport
 		accounts: deps.config.STRIPE_ACCOUNTS,
 		requestedBy: "backfill",
 	}).catch((error) => ({ error: describeError(error) }));
-	return { sweep, backfill };
+	const history = await importHistory(deps, {
+		accounts: deps.config.STRIPE_ACCOUNTS,
+		requestedBy: "backfill",
+	}).catch((error) => ({ error: describeError(error) }));
+	return { sweep, backfill, history };
 }
