@@ -22,6 +22,7 @@ import {
 	globalAction,
 	globalActions,
 } from "../../lib/dashboard/registry";
+import { MonitoringSection } from "../../lib/dashboard/views/monitoring";
 import {
 	ConfirmPage,
 	DisputePage,
@@ -44,6 +45,7 @@ import {
 	verifySession,
 } from "../../lib/http/session";
 import type { AssembleMessage, SubmitMessage } from "../../lib/messages";
+import { monitoringTrend } from "../../lib/outcomes/monitoring";
 import { STAGES } from "../../schema";
 import { isHttps, pageHeaders, requireOperator, withClients } from "./middleware";
 
@@ -213,8 +215,12 @@ dashboardPages.get("/failed", async (c) => {
 });
 
 dashboardPages.get("/outcomes", async (c) => {
-	const [stats, ratio] = await Promise.all([outcomeStats(c.var.db), disputeRatio(c.var.db)]);
-	return render(c, OutcomesPage({ csrf: c.var.csrf ?? "", stats, ratio }));
+	const [stats, ratio, trend] = await Promise.all([
+		outcomeStats(c.var.db),
+		disputeRatio(c.var.db),
+		monitoringTrend(c.var.db, new Date()),
+	]);
+	return render(c, OutcomesPage({ csrf: c.var.csrf ?? "", stats, ratio, extra: MonitoringSection({ trend }) }));
 });
 
 dashboardPages.get("/warnings", async (c) => {

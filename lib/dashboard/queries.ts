@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import { getDecision, presentDecision } from "../decide/decide";
 import { NotFoundError } from "../errors";
 import { getAssessment, presentAssessment } from "../evidence/assess";
+import { programmesFor } from "../outcomes/monitoring";
 import { getEvidence, listAttempts, NO_ACCOUNT_MATCH } from "../pipeline/store";
 
 export interface DisputeListQuery {
@@ -266,12 +267,10 @@ export async function outcomeStats(db: Db, months = 12) {
 	return { overall, perReason, perMonth };
 }
 
-/** The card networks' monitoring thresholds the dispute ratio is compared with. */
-export const RATIO_THRESHOLDS = [
-	{ id: "visa-early-warning", label: "Visa early warning", ratio: 0.009 },
-	{ id: "visa", label: "Visa monitoring (VDMP)", ratio: 0.01 },
-	{ id: "mastercard", label: "Mastercard excessive chargeback (ECM)", ratio: 0.015 },
-] as const;
+/** The card networks' monitoring thresholds in force now, from the one table in lib/outcomes/monitoring.ts. */
+export function ratioThresholds(now = new Date()) {
+	return programmesFor(now.toISOString().slice(0, 7)).map((p) => ({ id: p.id, label: p.label, ratio: p.ratio }));
+}
 
 /**
  * Disputes created over charges recorded (from `charge.succeeded`) in the last `days` days. The ratio is null
@@ -293,7 +292,7 @@ export async function disputeRatio(db: Db, days = 30) {
 		disputes: disputesCount,
 		charges: chargesCount,
 		ratio: chargesCount > 0 ? disputesCount / chargesCount : null,
-		thresholds: RATIO_THRESHOLDS,
+		thresholds: ratioThresholds(),
 	};
 }
 

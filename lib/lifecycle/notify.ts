@@ -23,6 +23,7 @@ const HEADLINES: Record<NotifyKind, string> = {
 	deadline: "Deadline within 24 hours and nothing submitted yet",
 	review_overdue: "Awaiting review close to its deadline — approve it now",
 	stripe_handles: "Stripe is handling this dispute's evidence",
+	monitoring: "Card network monitoring ratio",
 };
 
 /** Anything that looks like a credential or a connection string, removed from text that leaves the Worker. */

@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import { describeError } from "../errors";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
 import { type HistoryReport, importHistory } from "../outcomes/history";
+import { warnMonitoring } from "../outcomes/monitoring-notify";
 import { type AccountReport, backfillOpenDisputes } from "./backfill";
 import type { NotifyMessage } from "./messages";
 import { type SweepReport, sweepDeadlines } from "./sweep";
@@ -24,6 +25,8 @@ export interface ScheduledReport {
 	backfill: AccountReport[] | { error: string };
 	/** The import of closed disputes of the last 12 months; once done, it lists nothing more. */
 	history: HistoryReport[] | { error: string };
+	/** Monitoring notices sent (a programme approaching or over its threshold this month). */
+	monitoring: string[];
 }
 
 /**
@@ -41,5 +44,6 @@ export async function runScheduled(deps: LifecycleDeps): Promise<ScheduledReport
 		accounts: deps.config.STRIPE_ACCOUNTS,
 		requestedBy: "backfill",
 	}).catch((error) => ({ error: describeError(error) }));
-	return { sweep, backfill, history };
+	const monitoring = await warnMonitoring(deps);
+	return { sweep, backfill, history, monitoring };
 }

@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import { STAGES } from "../../../schema";
 import type { disputeDetail, disputeRatio, listDisputes, outcomeStats, overview } from "../queries";
 import type { DisputeAction, GlobalAction } from "../registry";
@@ -559,7 +560,7 @@ export function FailedPage(props: {
 	);
 }
 
-export function OutcomesPage(props: { csrf: string; stats: Outcomes; ratio: Ratio }) {
+export function OutcomesPage(props: { csrf: string; stats: Outcomes; ratio: Ratio; extra?: Child }) {
 	const { stats, ratio } = props;
 	// Charts of money use the currency with the most decided disputes; the tables list every currency.
 	const main = [...stats.overall].sort((a, b) => b.won + b.lost - (a.won + a.lost))[0]?.currency ?? "usd";
@@ -617,6 +618,7 @@ export function OutcomesPage(props: { csrf: string; stats: Outcomes; ratio: Rati
 					{ratio.charges === 0 ? " (none recorded yet: add charge.succeeded to the webhook endpoint's events)" : ""}.
 				</p>
 			</section>
+			{props.extra ?? null}
 
 			<div class="grid2">
 				<section aria-labelledby="rate-month">
