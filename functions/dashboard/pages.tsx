@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { z } from "zod";
+import { needsAPerson } from "../../lib/dashboard/attention";
 import {
 	disputeDetail,
 	disputeFacts,
@@ -22,6 +23,7 @@ import {
 	globalAction,
 	globalActions,
 } from "../../lib/dashboard/registry";
+import { NeedsAPerson } from "../../lib/dashboard/views/attention";
 import { MonitoringSection } from "../../lib/dashboard/views/monitoring";
 import {
 	ConfirmPage,
@@ -172,10 +174,16 @@ dashboardPages.post("/logout", (c) => {
 });
 
 dashboardPages.get("/", async (c) => {
-	const [data, ratio] = await Promise.all([overview(c.var.db), disputeRatio(c.var.db)]);
+	const [data, ratio, items] = await Promise.all([overview(c.var.db), disputeRatio(c.var.db), needsAPerson(c.var.db)]);
 	return render(
 		c,
-		OverviewPage({ csrf: c.var.csrf ?? "", data, ratio, backfill: ["backfill", globalActions.backfill] }),
+		OverviewPage({
+			csrf: c.var.csrf ?? "",
+			data,
+			ratio,
+			backfill: ["backfill", globalActions.backfill],
+			attention: NeedsAPerson({ items }),
+		}),
 	);
 });
 

@@ -91,7 +91,14 @@ function DisputeTable({ rows, empty }: { rows: DisputeListItem[]; empty: string 
 	);
 }
 
-export function OverviewPage(props: { csrf: string; data: Overview; ratio: Ratio; backfill: [string, GlobalAction] }) {
+export function OverviewPage(props: {
+	csrf: string;
+	data: Overview;
+	ratio: Ratio;
+	backfill: [string, GlobalAction];
+	/** What needs a person, shown above every statistic. */
+	attention?: Child;
+}) {
 	const { data } = props;
 	const decided = data.outcomes.won + data.outcomes.lost;
 	return (
@@ -102,6 +109,7 @@ export function OverviewPage(props: { csrf: string; data: Overview; ratio: Ratio
 			refresh={data.inFlight > 0 ? LIVE_REFRESH_SECONDS : undefined}
 		>
 			<h1>Overview</h1>
+			{props.attention ?? null}
 			<div class="actions">
 				<a class="button" href={`/dashboard/actions/${props.backfill[0]}`}>
 					{props.backfill[1].label}…
