@@ -2,9 +2,12 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { approveDispute, backfillNow, retryDispute } from "../../lib/dashboard/actions";
 import { disputeDetail, listDisputes, listEarlyFraudWarnings } from "../../lib/dashboard/queries";
+import { acceptByOperator } from "../../lib/decide/actions";
 import { PermanentError } from "../../lib/errors";
 import { type AppEnv, notFound, onError } from "../../lib/http/app";
 import type { AssembleMessage, SubmitMessage } from "../../lib/messages";
+import { whatWins } from "../../lib/outcomes/learn";
+import { monitoringTrend } from "../../lib/outcomes/monitoring";
 import { STAGES } from "../../schema";
 import { evidencePdf } from "./evidence-pdf";
 import { requireOperator, withClients } from "./middleware";
@@ -75,6 +78,16 @@ operatorApi
 	.get("/early-fraud-warnings", async (c) => {
 		const { limit } = parse(z.object({ limit: listQuery.shape.limit }), c.req.query());
 		return c.json(await listEarlyFraudWarnings(c.var.db, { limit }));
+	})
+	.get("/outcomes", async (c) => {
+		return c.json({
+			...(await whatWins(c.var.db)),
+			monitoring: await monitoringTrend(c.var.db, new Date()),
+		});
+	})
+	.post("/disputes/:id/accept", async (c) => {
+		const id = parse(disputeId, c.req.param("id"));
+		return c.json(await acceptByOperator({ db: c.var.db, ...queues(c.env) }, id, "api"), 202);
 	})
 	.post("/backfill", async (c) => {
 		const deps = { db: c.var.db, stripe: c.var.stripe, accounts: c.var.config.STRIPE_ACCOUNTS, ...queues(c.env) };

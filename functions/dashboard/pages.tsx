@@ -24,6 +24,7 @@ import {
 	globalActions,
 } from "../../lib/dashboard/registry";
 import { NeedsAPerson } from "../../lib/dashboard/views/attention";
+import { WhatWinsSection } from "../../lib/dashboard/views/learn";
 import { MonitoringSection } from "../../lib/dashboard/views/monitoring";
 import {
 	ConfirmPage,
@@ -47,6 +48,7 @@ import {
 	verifySession,
 } from "../../lib/http/session";
 import type { AssembleMessage, SubmitMessage } from "../../lib/messages";
+import { whatWins } from "../../lib/outcomes/learn";
 import { monitoringTrend } from "../../lib/outcomes/monitoring";
 import { STAGES } from "../../schema";
 import { isHttps, pageHeaders, requireOperator, withClients } from "./middleware";
@@ -223,12 +225,19 @@ dashboardPages.get("/failed", async (c) => {
 });
 
 dashboardPages.get("/outcomes", async (c) => {
-	const [stats, ratio, trend] = await Promise.all([
+	const [stats, ratio, trend, wins] = await Promise.all([
 		outcomeStats(c.var.db),
 		disputeRatio(c.var.db),
 		monitoringTrend(c.var.db, new Date()),
+		whatWins(c.var.db),
 	]);
-	return render(c, OutcomesPage({ csrf: c.var.csrf ?? "", stats, ratio, extra: MonitoringSection({ trend }) }));
+	const extra = (
+		<>
+			{MonitoringSection({ trend })}
+			{WhatWinsSection({ wins })}
+		</>
+	);
+	return render(c, OutcomesPage({ csrf: c.var.csrf ?? "", stats, ratio, extra }));
 });
 
 dashboardPages.get("/warnings", async (c) => {

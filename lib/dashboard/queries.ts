@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import { getDecision, presentDecision } from "../decide/decide";
 import { NotFoundError } from "../errors";
 import { getAssessment, presentAssessment } from "../evidence/assess";
+import { couldHaveHelped } from "../outcomes/learn";
 import { programmesFor } from "../outcomes/monitoring";
 import { getEvidence, listAttempts, NO_ACCOUNT_MATCH } from "../pipeline/store";
 
@@ -55,11 +56,12 @@ export async function listDisputes(db: Db, query: DisputeListQuery) {
 export async function disputeDetail(db: Db, disputeId: string) {
 	const [row] = await db.select().from(disputes).where(eq(disputes.id, disputeId));
 	if (!row) throw new NotFoundError(`no dispute ${disputeId}`);
-	const [attempts, evidence, assessment, decision] = await Promise.all([
+	const [attempts, evidence, assessment, decision, helped] = await Promise.all([
 		listAttempts(db, disputeId),
 		getEvidence(db, disputeId),
 		getAssessment(db, disputeId),
 		getDecision(db, disputeId),
+		couldHaveHelped(db, disputeId),
 	]);
 	return {
 		...presentDispute(row),
@@ -78,6 +80,8 @@ export async function disputeDetail(db: Db, disputeId: string) {
 		assessment: presentAssessment(assessment),
 		/** Fight or accept (FIGHT_POLICY), with the fee, record and break-even it rested on. */
 		decision: presentDecision(decision),
+		/** On a lost dispute: the key facts and evidence fields (present in won cases) it lacked; Klarna's loss reason. */
+		couldHaveHelped: helped,
 		evidence: evidence
 			? {
 					writer: evidence.writer,

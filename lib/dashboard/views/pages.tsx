@@ -6,6 +6,7 @@ import { BarChart, RatioGauge } from "./charts";
 import { FightDecisionSection } from "./decision";
 import { disputeHref, money, pct, relative, when } from "./format";
 import { CsrfField, Layout, StageBadge } from "./layout";
+import { CouldHaveHelped } from "./learn";
 
 type Overview = Awaited<ReturnType<typeof overview>>;
 type DisputeList = Awaited<ReturnType<typeof listDisputes>>;
@@ -388,6 +389,7 @@ export function DisputePage(props: {
 				</dd>
 			</dl>
 			<FightDecisionSection decision={d.decision} />
+			<CouldHaveHelped helped={d.couldHaveHelped} />
 
 			<div class="grid2">
 				<section aria-labelledby="case">
