@@ -78,7 +78,7 @@ export async function couldHaveHelped(db: Db, disputeId: string) {
 		.from(disputeOutcomes)
 		.leftJoin(assessments, eq(assessments.disputeId, disputeOutcomes.disputeId))
 		.where(eq(disputeOutcomes.disputeId, disputeId));
-	if (!row || row.outcome.outcome !== "lost") return null;
+	if (row?.outcome.outcome !== "lost") return null;
 	const present = new Set(row.outcome.evidenceFields);
 	const field = sql<string>`f.field`;
 	const common = await db
