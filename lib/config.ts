@@ -83,6 +83,17 @@ export const pipelineConfigSchema = z.object({
 			return z.NEVER;
 		}
 	}),
+	/** Arbitration filing fees of an appeal, `*:currency=minor_units,…`; unknown: an appeal waits for a person. */
+	APPEAL_FEES: optional(z.string()).transform((text, ctx) => {
+		try {
+			return parseFeeTable(text, {});
+		} catch (error) {
+			ctx.addIssue({ code: "custom", message: `must be COUNTRY:currency=amount entries: ${(error as Error).message}` });
+			return z.NEVER;
+		}
+	}),
+	/** An appeal is filed automatically only when its filing fee is at most this (minor units). Unset: never. */
+	APPEAL_AUTO_MAX_FEE: optional(z.coerce.number().int("must be an integer").min(0, "must be at least 0")),
 	/** Stripe Connect accounts the backfill also lists disputes for, comma-separated `acct_…`. */
 	STRIPE_ACCOUNTS: optional(
 		z.string().regex(/^\s*acct_\w+(\s*,\s*acct_\w+)*\s*,?\s*$/, "must be a comma-separated list of acct_… ids"),

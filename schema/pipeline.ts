@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { bigint, boolean, check, index, integer, jsonb, text, timestamp } from "drizzle-orm/pg-core";
 import { rebuttal } from "./namespace";
 
-/** Pipeline stages, exactly as the public contract names them. */
+/** Pipeline stages, exactly as the public contract names them (plus the appeal stages it allows). */
 export const STAGES = [
 	"received",
 	"assembling",
@@ -14,6 +14,10 @@ export const STAGES = [
 	"lost",
 	"skipped",
 	"failed",
+	/** The issuer decided against the merchant and Stripe offers an appeal (`appeal_needs_response`). */
+	"appealing",
+	/** The appeal went to Stripe (`appeal_under_review`). */
+	"appeal_submitted",
 ] as const;
 export type Stage = (typeof STAGES)[number];
 

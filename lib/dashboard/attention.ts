@@ -15,8 +15,8 @@ const ACTION: Record<AttentionKind, { action: string | null; label: string; why:
 
 /** Stages in which nothing has gone to Stripe yet, so a close deadline needs watching. */
 const UNSUBMITTED: Stage[] = ["received", "assembling", "staged", "awaiting_review", "failed"];
-/** Stages an appeal is in (added by the appeals work; none today is listed unless present in the schema). */
-export const APPEAL_STAGES: readonly string[] = [];
+/** An appeal waiting for a person (its filing fee, or no evidence to appeal with). */
+const APPEAL_STAGES: readonly string[] = ["appealing"];
 
 /**
  * What needs a person, for the top of the landing page: failed disputes, disputes awaiting review, deadlines within

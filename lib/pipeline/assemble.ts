@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import { STAGES, type Stage } from "../../schema";
+import { handleAppeal, isAppealStatus } from "../appeals/appeal";
 import { PermanentError, RetryableError } from "../errors";
 import { loadArtifactImages } from "../evidence/artifact-images";
 import { assessDispute, saveAssessment } from "../evidence/assess";
@@ -98,8 +99,12 @@ async function syncDisputeOnce(deps: PipelineDeps, disputeId: string, stripeAcco
 	);
 	const row = await upsertDispute(db, dispute, stripeAccount);
 	await recordFunds(db, dispute, stripeAccount);
-	const verdict = reconcile(dispute, row.stage, deps.now());
 	const attempt = { disputeId, eventId: pass.eventId, deliveryAttempt: pass.delivery, actor: pass.actor };
+	if (isAppealStatus(dispute.status)) {
+		await handleAppeal(deps, dispute, row, stripeAccount, attempt);
+		return;
+	}
+	const verdict = reconcile(dispute, row.stage, deps.now());
 
 	switch (verdict.action) {
 		case "none":

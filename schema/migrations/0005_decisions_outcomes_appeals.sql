@@ -34,4 +34,6 @@ CREATE TABLE "rebuttal"."fight_decisions" (
 	"decided_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX "dispute_outcomes_reason_idx" ON "rebuttal"."dispute_outcomes" USING btree ("reason","fought");
+ALTER TABLE "rebuttal"."disputes" DROP CONSTRAINT "disputes_stage_check";--> statement-breakpoint
+CREATE INDEX "dispute_outcomes_reason_idx" ON "rebuttal"."dispute_outcomes" USING btree ("reason","fought");--> statement-breakpoint
+ALTER TABLE "rebuttal"."disputes" ADD CONSTRAINT "disputes_stage_check" CHECK ("rebuttal"."disputes"."stage" in ('received', 'assembling', 'staged', 'awaiting_review', 'submitting', 'submitted', 'won', 'lost', 'skipped', 'failed', 'appealing', 'appeal_submitted'));
