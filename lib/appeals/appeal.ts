@@ -1,8 +1,10 @@
 import type Stripe from "stripe";
-import { STAGES, type Stage } from "../../schema";
 import { counteredFee } from "../decide/fees";
+import { move } from "../dispute/move";
+import { reason } from "../dispute/reasons";
+import { APPEAL_UNDER_REVIEW } from "../dispute/statuses";
+import { type DisputeRow, type EvidenceRow, getEvidence, recordAttempt } from "../dispute/store";
 import type { PipelineDeps } from "../pipeline/deps";
-import { type DisputeRow, type EvidenceRow, getEvidence, recordAttempt, transition } from "../pipeline/store";
 import { onBehalfOf } from "../stripe/client";
 import { stripeCall } from "../stripe/errors";
 
@@ -13,16 +15,6 @@ import { stripeCall } from "../stripe/errors";
  * arbitration filing fee: rebuttal files one by itself only when that fee is known (APPEAL_FEES) and at most
  * APPEAL_AUTO_MAX_FEE; otherwise the dispute waits in `appealing` for a person, with the fee shown.
  */
-
-export const APPEAL_NEEDS_RESPONSE = "appeal_needs_response";
-export const APPEAL_UNDER_REVIEW = "appeal_under_review";
-
-export function isAppealStatus(status: string): boolean {
-	return status === APPEAL_NEEDS_RESPONSE || status === APPEAL_UNDER_REVIEW;
-}
-
-export const APPEAL_STAGES: readonly Stage[] = ["appealing", "appeal_submitted"];
-const BEFORE_APPEAL = STAGES.filter((s) => !APPEAL_STAGES.includes(s));
 
 export type AppealFeeDecision = { file: true; fee: number } | { file: false; fee: number | null; reason: string };
 
@@ -74,9 +66,7 @@ export async function handleAppeal(
 	const { db } = deps;
 	if (dispute.status === APPEAL_UNDER_REVIEW) {
 		if (row.stage !== "appeal_submitted") {
-			await transition(db, dispute.id, [...BEFORE_APPEAL, "appealing"], "appeal_submitted", {
-				stageReason: "Stripe reports the appeal under review",
-			});
+			await move(deps, dispute.id, "submit_appeal", { reason: reason("appeal_under_review") });
 		}
 		await recordAttempt(db, { ...attempt, stage: "appeal", outcome: "ok", detail: { status: dispute.status } });
 		return;
@@ -91,13 +81,11 @@ export async function handleAppeal(
 			? "no evidence of rebuttal's to appeal with: a person decides"
 			: null;
 	if (wait) {
-		await transition(db, dispute.id, [...BEFORE_APPEAL, "appealing"], "appealing", {
-			stageReason: `appeal offered; not filed automatically: ${wait}`,
-		});
+		await move(deps, dispute.id, "appeal", { reason: reason("appeal_waiting", wait) });
 		await recordAttempt(db, { ...attempt, stage: "appeal", outcome: "skipped", detail: { reason: wait, fee } });
 		return;
 	}
-	await transition(db, dispute.id, BEFORE_APPEAL, "appealing", { stageReason: "filing the appeal" });
+	await move(deps, dispute.id, "appeal", { reason: reason("appeal_filing") });
 	const card = { reason_for_filing: reasonForFiling(dispute, evidence!), supporting_files: [evidence!.fileId] };
 	await stripeCall("file appeal", () =>
 		deps.stripe.disputes.update(
@@ -106,8 +94,8 @@ export async function handleAppeal(
 			{ ...onBehalfOf(stripeAccount), idempotencyKey: `rebuttal-appeal-${dispute.id}` },
 		),
 	);
-	await transition(db, dispute.id, ["appealing"], "appeal_submitted", {
-		stageReason: `appeal filed (filing fee ${decision.file ? decision.fee : "?"} at most APPEAL_AUTO_MAX_FEE)`,
+	await move(deps, dispute.id, "submit_appeal", {
+		reason: reason("appeal_filed", decision.file ? decision.fee : null),
 	});
 	await recordAttempt(db, {
 		...attempt,

@@ -1,6 +1,6 @@
 import type { ActionDeps } from "../dashboard/actions";
+import { getDispute, recordAttempt } from "../dispute/store";
 import { ConflictError, NotFoundError } from "../errors";
-import { getDispute, recordAttempt } from "../pipeline/store";
 
 /**
  * An operator accepts a dispute awaiting review (rebuttal recommended it, or the operator chose to): the submit

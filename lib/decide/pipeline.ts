@@ -1,7 +1,10 @@
 import type Stripe from "stripe";
 import type { Stage } from "../../schema";
+import { move } from "../dispute/move";
+import { reason } from "../dispute/reasons";
+import { recordAttempt } from "../dispute/store";
+import { canLeave } from "../dispute/transitions";
 import type { PipelineDeps } from "../pipeline/deps";
-import { recordAttempt, transition } from "../pipeline/store";
 import { stripeCall } from "../stripe/errors";
 import { decideFight, type FightDecision } from "./decide";
 import { DEFAULT_COUNTERED_FEES } from "./fees";
@@ -44,21 +47,22 @@ export async function acceptDispute(stripe: Stripe, disputeId: string, options: 
 
 /** An operator accepted the dispute (review mode, or against rebuttal's advice): close it, once, and record who. */
 export async function acceptByPerson(
-	deps: Pick<PipelineDeps, "db" | "stripe">,
-	row: { id: string; stage: string },
+	deps: Pick<PipelineDeps, "db" | "stripe" | "notices">,
+	row: { id: string; stage: Stage },
 	options: Stripe.RequestOptions,
 	attempt: { disputeId: string; stage: string; deliveryAttempt: number; actor: string },
 ) {
-	const reason = `accepted by ${attempt.actor}`;
-	if (!ACCEPTABLE.includes(row.stage as Stage)) {
+	const accepted = reason("accepted_by_person", attempt.actor);
+	if (!canLeave("accept", row.stage)) {
 		await recordAttempt(deps.db, { ...attempt, outcome: "duplicate", detail: { stage: row.stage } });
 		return;
 	}
 	// Stripe first (one idempotency key per dispute), so a failed close is retried rather than recorded as done.
 	await acceptDispute(deps.stripe, row.id, options);
-	await transition(deps.db, row.id, ACCEPTABLE, "skipped", { stageReason: reason });
-	await recordAttempt(deps.db, { ...attempt, outcome: "skipped", detail: { accepted: true, reason } });
+	await move(deps, row.id, "accept", { reason: accepted });
+	await recordAttempt(deps.db, {
+		...attempt,
+		outcome: "skipped",
+		detail: { accepted: true, reason: accepted.message },
+	});
 }
-
-/** Stages a person may accept a dispute from: evidence not yet on its way to Stripe. */
-export const ACCEPTABLE: Stage[] = ["staged", "awaiting_review", "failed"];

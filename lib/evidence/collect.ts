@@ -1,8 +1,7 @@
 import type Stripe from "stripe";
 import type { Db } from "../db/client";
 import { listArtifacts } from "./artifacts";
-import type { CaseExtras } from "./case-extras";
-import { buildFacts, type CaseParts } from "./facts";
+import { buildFacts } from "./facts";
 import { matchAccount, summariseAccount } from "./match";
 import {
 	collectPriorPayments,
@@ -13,7 +12,7 @@ import {
 	summariseCustomer,
 	summariseDispute,
 } from "./stripe-facts";
-import type { EvidenceCase } from "./types";
+import type { CaseParts, CollectedCase } from "./types";
 import { checkPurchaseIp, summariseChargeWindow, summariseUsage } from "./usage";
 
 export interface CollectDeps {
@@ -24,7 +23,6 @@ export interface CollectDeps {
 }
 
 /** The case file plus the extras that `types.ts` does not declare (purchase IP, artifact count). */
-export type CollectedCase = EvidenceCase & CaseExtras;
 
 /**
  * Builds the case file of one dispute: the Stripe summaries, the matched account, usage aggregates, the purchase

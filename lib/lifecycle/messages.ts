@@ -1,19 +1,5 @@
 import { z } from "zod";
-
-/** The kinds of notice, each sent at most once per dispute. */
-export const NOTIFY_KINDS = [
-	"new_dispute",
-	"submitted",
-	"won",
-	"lost",
-	"failed",
-	"deadline",
-	"review_overdue",
-	"stripe_handles",
-	/** A card network's monitoring ratio approaching or over its threshold (lib/outcomes/monitoring.ts). */
-	"monitoring",
-] as const;
-export type NotifyKind = (typeof NOTIFY_KINDS)[number];
+import { NOTIFY_KINDS } from "../dispute/notices";
 
 /** A Slack-compatible message body: any URL gets the same JSON. */
 export interface NotifyPayload {

@@ -2,8 +2,9 @@ import { eq, inArray, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { backfillCursors, disputes } from "../../schema";
 import type { Db } from "../db/client";
+import { reason } from "../dispute/reasons";
+import { recordAttempt } from "../dispute/store";
 import { describeError, isRetryable, RetryableError } from "../errors";
-import { recordAttempt } from "../pipeline/store";
 import { onBehalfOf } from "../stripe/client";
 import { stripeCall } from "../stripe/errors";
 import { outcomeOfStatus, recordOutcome } from "./record";
@@ -155,7 +156,8 @@ async function importPage(db: Db, account: string | null, page: Stripe.Dispute[]
 				networkReasonCode: dispute.network_reason_code ?? null,
 				status: dispute.status,
 				stage: outcome,
-				stageReason: "imported from Stripe's dispute history",
+				stageReason: reason("imported_history").message,
+				stageReasonCode: "imported_history",
 				outcome,
 				createdAt: new Date(dispute.created * 1000),
 			})

@@ -1,7 +1,6 @@
-import { and, eq } from "drizzle-orm";
-import { notifications } from "../../schema";
+import type { Db } from "../db/client";
+import type { Notices } from "../dispute/notices";
 import { describeError } from "../errors";
-import { type NotifyDeps, redact } from "../lifecycle/notify";
 import { countedThisMonth, monitoringTrend, type ProgrammeStatus } from "./monitoring";
 
 /** The notice of a programme approaching or crossed, naming what counts. */
@@ -15,15 +14,23 @@ export function monitoringText(month: string, s: ProgrammeStatus, counted: { dis
 		counted.disputes.length ? `latest disputes counted: ${counted.disputes.join(", ")}` : null,
 		counted.warnings.length ? `latest early fraud warnings counted: ${counted.warnings.join(", ")}` : null,
 	].filter((l): l is string => l !== null);
-	return redact(lines.join("\n")).slice(0, 3000);
+	return lines.join("\n");
+}
+
+export interface MonitoringNoticeDeps {
+	db: Db;
+	/** The notification port; absent (NOTIFY_WEBHOOK_URL unset), nothing is checked. */
+	notices?: Notices;
+	now(): Date;
 }
 
 /**
  * Sends one notice per month, programme and level (approaching, then over) — before a threshold is crossed, and
  * again when it is. Run by the cron; never throws. Returns the notices enqueued.
  */
-export async function warnMonitoring(deps: NotifyDeps): Promise<string[]> {
-	if (!deps.config.NOTIFY_WEBHOOK_URL || !deps.notifyQueue) return [];
+export async function warnMonitoring(deps: MonitoringNoticeDeps): Promise<string[]> {
+	const { notices } = deps;
+	if (!notices) return [];
 	const sent: string[] = [];
 	try {
 		const [current] = (await monitoringTrend(deps.db, deps.now(), 1)).slice(-1);
@@ -31,22 +38,8 @@ export async function warnMonitoring(deps: NotifyDeps): Promise<string[]> {
 		for (const s of current.programmes) {
 			if (s.status !== "over" && s.status !== "approaching") continue;
 			const key = `monitoring_${current.month.replace("-", "_")}_${s.programme.id.replace(/-/g, "_")}_${s.status}`;
-			const claimed = await deps.db
-				.insert(notifications)
-				.values({ disputeId: key, kind: "monitoring" })
-				.onConflictDoNothing()
-				.returning({ kind: notifications.kind });
-			if (claimed.length === 0) continue;
 			const text = monitoringText(current.month, s, await countedThisMonth(deps.db, current.month));
-			try {
-				await deps.notifyQueue.send({ kind: "monitoring", disputeId: key, payload: { text } });
-			} catch (error) {
-				await deps.db
-					.delete(notifications)
-					.where(and(eq(notifications.disputeId, key), eq(notifications.kind, "monitoring")));
-				throw error;
-			}
-			sent.push(key);
+			if (await notices.sendText("monitoring", key, text)) sent.push(key);
 		}
 	} catch (error) {
 		console.warn(`monitoring notices not checked: ${describeError(error)}`);

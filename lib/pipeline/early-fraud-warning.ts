@@ -3,12 +3,12 @@ import type Stripe from "stripe";
 import { earlyFraudWarnings } from "../../schema";
 import type { Db } from "../db/client";
 import { threeDSecureReason, useAfterCharge } from "../decide/efw";
+import { recordAttempt } from "../dispute/store";
 import { PermanentError } from "../errors";
 import type { EventMessage } from "../messages";
 import { onBehalfOf } from "../stripe/client";
 import { stripeCall } from "../stripe/errors";
 import type { PipelineDeps } from "./deps";
-import { recordAttempt } from "./store";
 
 /**
  * `radar.early_fraud_warning.created`: re-reads the warning (and its charge) from Stripe and records it. With the

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { NotifyMessage } from "../../lib/lifecycle/messages";
+import { queuedNotices } from "../../lib/lifecycle/notify";
 import { evaluateMonth, monitoringTrend, programmesFor } from "../../lib/outcomes/monitoring";
 import { warnMonitoring } from "../../lib/outcomes/monitoring-notify";
 import { openTestDatabase, type TestDatabase } from "../support/database";
@@ -107,12 +108,10 @@ describe("the trend and the notice, on rows in Postgres", () => {
 	it("notifies once before ECM is crossed, naming the disputes and warnings that count", async () => {
 		await seed();
 		const sent: NotifyMessage[] = [];
-		const deps = {
-			db: t.db,
-			notifyQueue: { send: async (m: NotifyMessage) => void sent.push(m) },
-			config: { NOTIFY_WEBHOOK_URL: "https://hooks.example.test/x" },
-			now: () => NOW,
-		};
+		const now = () => NOW;
+		const notifyQueue = { send: async (m: NotifyMessage) => void sent.push(m) };
+		const notices = queuedNotices({ db: t.db, notifyQueue, now }, "https://hooks.example.test/x");
+		const deps = { db: t.db, notices, now };
 		expect(await warnMonitoring(deps)).toEqual(["monitoring_2026_12_mastercard_ecm_approaching"]);
 		expect(await warnMonitoring(deps)).toEqual([]);
 		expect(sent).toHaveLength(1);
