@@ -68,7 +68,7 @@ async function appealable() {
 const sync = (d: PipelineDeps, id: string, delivery = 1) =>
 	handleAssembleMessage(d, { kind: "reassemble", disputeId: id, stripeAccount: null, requestedBy: "test" }, delivery);
 const stage = async (id: string) =>
-	(await t.exec("select stage, stage_reason from rebuttal.disputes where id = $1", [id])).rows[0];
+	(await t.exec("select stage, stage_reason, stage_reason_code from rebuttal.disputes where id = $1", [id])).rows[0];
 const updates = async (id: string) =>
 	(await (await fetch(`${h.emulator.url}/_emulator/disputes/${id}/updates`)).json()) as { submit: boolean }[];
 
@@ -88,6 +88,7 @@ describe("appeals", () => {
 		expect(card?.reason_for_filing).toContain("Use after the charge: 14 images generated");
 		expect(await updates(id)).toHaveLength(1);
 		expect((await stage(id))?.stage).toBe("appeal_submitted");
+		expect((await stage(id))?.stage_reason_code).toBe("appeal_filed");
 
 		// The network decides the appeal: the dispute ends won, and the outcome is recorded from dispute.status.
 		await fetch(`${h.emulator.url}/_emulator/disputes/${id}/outcome`, {
@@ -104,7 +105,7 @@ describe("appeals", () => {
 	it("waits for a person, showing the fee, when the filing fee is above APPEAL_AUTO_MAX_FEE or unknown", async () => {
 		const { id } = await appealable();
 		await sync(deps({ APPEAL_AUTO_MAX_FEE: 10000 }), id);
-		expect(await stage(id)).toMatchObject({ stage: "appealing" });
+		expect(await stage(id)).toMatchObject({ stage: "appealing", stage_reason_code: "appeal_waiting" });
 		expect((await stage(id))?.stage_reason).toMatch(/filing fee 50000 is above APPEAL_AUTO_MAX_FEE 10000/);
 		await sync(deps({ APPEAL_FEES: {}, APPEAL_AUTO_MAX_FEE: 10000 }), id);
 		expect((await stage(id))?.stage_reason).toMatch(/filing fee is unknown/);

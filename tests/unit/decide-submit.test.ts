@@ -71,7 +71,7 @@ async function history(wins: number, decided: number) {
 
 const stripeStatus = async (id: string) => (await h.stripe().disputes.retrieve(id)).status;
 const stage = async (id: string) =>
-	(await t.exec("select stage, stage_reason from rebuttal.disputes where id = $1", [id])).rows[0];
+	(await t.exec("select stage, stage_reason, stage_reason_code from rebuttal.disputes where id = $1", [id])).rows[0];
 
 describe("FIGHT_POLICY=economic in the submit step", () => {
 	it("accepts a dispute early when 1/10 won does not cover the countered fee", async () => {
@@ -79,7 +79,7 @@ describe("FIGHT_POLICY=economic in the submit step", () => {
 		const id = await stagedDispute(2000);
 		await handleSubmitMessage(deps({}), { disputeId: id, stripeAccount: null }, 1);
 		expect(await stripeStatus(id)).toBe("lost");
-		expect(await stage(id)).toMatchObject({ stage: "skipped" });
+		expect(await stage(id)).toMatchObject({ stage: "skipped", stage_reason_code: "accepted_uneconomic" });
 		expect((await stage(id))?.stage_reason).toMatch(/^accepted early: fighting does not pay: 1\/10 won/);
 		const { rows } = await t.exec(
 			"select action, fee, wins, decided from rebuttal.fight_decisions where dispute_id = $1",
@@ -102,7 +102,7 @@ describe("FIGHT_POLICY=economic in the submit step", () => {
 		const id = await stagedDispute(2000);
 		await handleSubmitMessage(deps({ SUBMIT_MODE: "review" }), { disputeId: id, stripeAccount: null }, 1);
 		expect(await stripeStatus(id)).toBe("needs_response");
-		expect(await stage(id)).toMatchObject({ stage: "awaiting_review" });
+		expect(await stage(id)).toMatchObject({ stage: "awaiting_review", stage_reason_code: "accept_recommended" });
 		expect((await stage(id))?.stage_reason).toMatch(/rebuttal recommends accepting/);
 	});
 
@@ -114,7 +114,11 @@ describe("FIGHT_POLICY=economic in the submit step", () => {
 		await handleSubmitMessage(deps({ SUBMIT_MODE: "review" }), accept, 1);
 		await handleSubmitMessage(deps({ SUBMIT_MODE: "review" }), accept, 2);
 		expect(await stripeStatus(id)).toBe("lost");
-		expect(await stage(id)).toMatchObject({ stage: "skipped", stage_reason: "accepted by dashboard" });
+		expect(await stage(id)).toMatchObject({
+			stage: "skipped",
+			stage_reason: "accepted by dashboard",
+			stage_reason_code: "accepted_by_person",
+		});
 	});
 
 	it("fights with 9 decided disputes, saying why", async () => {

@@ -61,7 +61,7 @@ describe("history import", () => {
 		expect(third[0]).toMatchObject({ pages: 0, imported: 0, done: true });
 
 		const { rows } = await t.exec(
-			"select id, stage, outcome, stage_reason from rebuttal.disputes order by created_at desc",
+			"select id, stage, outcome, stage_reason, stage_reason_code from rebuttal.disputes order by created_at desc",
 		);
 		expect(rows.map((r) => [r.id, r.stage])).toEqual([
 			[ids[0], "won"],
@@ -71,6 +71,7 @@ describe("history import", () => {
 			[ids[6], "won"],
 		]);
 		expect(rows[0]?.stage_reason).toBe("imported from Stripe's dispute history");
+		expect(rows[0]?.stage_reason_code).toBe("imported_history");
 		const outcomes = await t.exec(
 			"select dispute_id, outcome, fought, source from rebuttal.dispute_outcomes order by dispute_created_at desc",
 		);
