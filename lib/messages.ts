@@ -61,6 +61,8 @@ export const submitMessageSchema = z.object({
 	stripeAccount,
 	/** Set by an operator's approval in review mode: submit what is staged. */
 	approvedBy: z.string().max(200).optional(),
+	/** With `approvedBy`: a person chose to accept (close) the dispute instead of submitting its evidence. */
+	accept: z.literal(true).optional(),
 	throttled,
 });
 export type SubmitMessage = z.infer<typeof submitMessageSchema>;

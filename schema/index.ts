@@ -1,5 +1,6 @@
 export * from "./assessments";
 export * from "./charges";
+export * from "./decide";
 export * from "./lifecycle";
 export * from "./merchant";
 export * from "./namespace";

@@ -4,7 +4,8 @@ import { rebuttal } from "./namespace";
 
 /**
  * Pipeline stages, exactly as the public contract names them. The moves between them, and every set of stages
- * the code asks about, are in lib/dispute/transitions.ts: a new stage is added here and there.
+ * the code asks about, are in lib/dispute/transitions.ts: a new stage is added here and there. The appeal stages
+ * are the ones the contract allows besides.
  */
 export const STAGES = [
 	"received",
@@ -17,6 +18,10 @@ export const STAGES = [
 	"lost",
 	"skipped",
 	"failed",
+	/** The issuer decided against the merchant and Stripe offers an appeal (`appeal_needs_response`). */
+	"appealing",
+	/** The appeal went to Stripe (`appeal_under_review`). */
+	"appeal_submitted",
 ] as const;
 export type Stage = (typeof STAGES)[number];
 

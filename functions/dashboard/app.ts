@@ -2,11 +2,14 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { approveDispute, backfillNow, retryDispute } from "../../lib/dashboard/actions";
 import { disputeDetail, listDisputes, listEarlyFraudWarnings } from "../../lib/dashboard/queries";
+import { acceptByOperator } from "../../lib/decide/actions";
 import { type AppEnv, notFound, onError } from "../../lib/http/app";
 import { withClients } from "../../lib/http/clients";
 import { apiHeaders, transportSecurity } from "../../lib/http/headers";
 import { requireOperator } from "../../lib/http/operator";
 import { accountId, cursor, disputeId, limit, parseInput, stage } from "../../lib/http/params";
+import { whatWins } from "../../lib/outcomes/learn";
+import { monitoringTrend } from "../../lib/outcomes/monitoring";
 import { evidencePdf } from "./evidence-pdf";
 import { dashboardPages } from "./pages";
 
@@ -52,6 +55,16 @@ operatorApi
 	.get("/early-fraud-warnings", async (c) => {
 		const query = parseInput(z.object({ limit }), c.req.query());
 		return c.json(await listEarlyFraudWarnings(c.var.db, query));
+	})
+	.get("/outcomes", async (c) => {
+		return c.json({
+			...(await whatWins(c.var.db)),
+			monitoring: await monitoringTrend(c.var.db, new Date()),
+		});
+	})
+	.post("/disputes/:id/accept", async (c) => {
+		const id = parseInput(disputeId, c.req.param("id"));
+		return c.json(await acceptByOperator({ db: c.var.db, ...queues(c.env) }, id, "api"), 202);
 	})
 	.post("/backfill", async (c) => {
 		const deps = { db: c.var.db, stripe: c.var.stripe, accounts: c.var.config.STRIPE_ACCOUNTS, ...queues(c.env) };

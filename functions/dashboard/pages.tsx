@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
+import { needsAPerson } from "../../lib/dashboard/attention";
 import {
 	disputeDetail,
 	disputeFacts,
@@ -27,6 +28,8 @@ import { HttpError } from "../../lib/http/errors";
 import { pageHeaders } from "../../lib/http/headers";
 import { requireOperator } from "../../lib/http/operator";
 import { cursor, disputeId, lenient, stage } from "../../lib/http/params";
+import { whatWins } from "../../lib/outcomes/learn";
+import { monitoringTrend } from "../../lib/outcomes/monitoring";
 import { actionRoutes } from "./actions";
 import { loginRoutes } from "./login";
 import { notFoundPage, render } from "./render";
@@ -60,10 +63,16 @@ dashboardPages.route("/", loginRoutes);
 dashboardPages.use("*", requireOperator("page"), withClients);
 
 dashboardPages.get("/", async (c) => {
-	const [data, ratio] = await Promise.all([overview(c.var.db), disputeRatio(c.var.db)]);
+	const [data, ratio, items] = await Promise.all([overview(c.var.db), disputeRatio(c.var.db), needsAPerson(c.var.db)]);
 	return render(
 		c,
-		OverviewPage({ csrf: c.var.csrf ?? "", data, ratio, backfill: ["backfill", globalActions.backfill] }),
+		OverviewPage({
+			csrf: c.var.csrf ?? "",
+			data,
+			ratio,
+			backfill: ["backfill", globalActions.backfill],
+			attention: items,
+		}),
 	);
 });
 
@@ -103,8 +112,13 @@ dashboardPages.get("/failed", async (c) => {
 });
 
 dashboardPages.get("/outcomes", async (c) => {
-	const [stats, ratio] = await Promise.all([outcomeStats(c.var.db), disputeRatio(c.var.db)]);
-	return render(c, OutcomesPage({ csrf: c.var.csrf ?? "", stats, ratio }));
+	const [stats, ratio, trend, wins] = await Promise.all([
+		outcomeStats(c.var.db),
+		disputeRatio(c.var.db),
+		monitoringTrend(c.var.db, new Date()),
+		whatWins(c.var.db),
+	]);
+	return render(c, OutcomesPage({ csrf: c.var.csrf ?? "", stats, ratio, trend, wins }));
 });
 
 dashboardPages.get("/warnings", async (c) => {

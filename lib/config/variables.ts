@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type FeeTable, parseFeeTable } from "../decide/fees";
 import {
 	databaseUrl,
 	httpUrl,
@@ -28,6 +29,18 @@ export interface Variable {
 }
 
 const PIPELINE = ["pipeline", "dashboard"] as const;
+
+/** A fee table variable (lib/decide/fees.ts), refused with the parser's own words when malformed. */
+function feeTable(parse: (text: string | undefined) => FeeTable) {
+	return optional(z.string()).transform((text, ctx) => {
+		try {
+			return parse(text);
+		} catch (error) {
+			ctx.addIssue({ code: "custom", message: `must be COUNTRY:currency=amount entries: ${(error as Error).message}` });
+			return z.NEVER;
+		}
+	});
+}
 
 /**
  * Every Worker variable and secret, named once. The functions' schemas (index.ts), the local runner's
@@ -132,6 +145,33 @@ export const VARIABLES = {
 	DISPUTE_ACCEPT_WEAK: {
 		schema: optional(z.enum(["true", "false"], { error: "must be true or false" })).transform((v) => v === "true"),
 		meaning: "true: accept (close) disputes too weak to fight instead of answering them (default false)",
+		secret: false,
+		usedBy: PIPELINE,
+	},
+	FIGHT_POLICY: {
+		schema: optional(z.enum(["always", "economic"], { error: "must be always or economic" })).transform(
+			(policy) => policy ?? "always",
+		),
+		meaning:
+			"always (default): answer every dispute worth answering; economic: accept early when the expected recovery does not cover the countered fee",
+		secret: false,
+		usedBy: PIPELINE,
+	},
+	FIGHT_FEES: {
+		schema: feeTable((text) => parseFeeTable(text)),
+		meaning: "countered-dispute fees over the built-in table, COUNTRY:currency=minor_units,… (lib/decide/fees.ts)",
+		secret: false,
+		usedBy: PIPELINE,
+	},
+	APPEAL_FEES: {
+		schema: feeTable((text) => parseFeeTable(text, {})),
+		meaning: "arbitration filing fees of an appeal, *:currency=minor_units,…; unknown: an appeal waits for a person",
+		secret: false,
+		usedBy: PIPELINE,
+	},
+	APPEAL_AUTO_MAX_FEE: {
+		schema: optional(z.coerce.number().int("must be an integer").min(0, "must be at least 0")),
+		meaning: "file an appeal automatically only when its filing fee is at most this (minor units); unset: never",
 		secret: false,
 		usedBy: PIPELINE,
 	},

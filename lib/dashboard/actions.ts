@@ -7,6 +7,7 @@ import { getDispute, getEvidence, recordAttempt } from "../dispute/store";
 import { ConflictError, NotFoundError, PermanentError } from "../errors";
 import { backfillOpenDisputes } from "../lifecycle/backfill";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
+import { importHistory } from "../outcomes/history";
 import { failedDisputeIds } from "./queries";
 
 export class BadInput extends PermanentError {
@@ -130,8 +131,14 @@ export async function backfillNow(
 		{ db: deps.db, stripe: deps.stripe, assembleQueue: deps.assembleQueue, now: deps.now ?? (() => new Date()) },
 		{ accounts: deps.accounts, requestedBy: actor },
 	);
+	const history = await importHistory(
+		{ db: deps.db, stripe: deps.stripe, now: deps.now ?? (() => new Date()) },
+		{ accounts: deps.accounts, requestedBy: actor },
+	);
 	return {
 		enqueued: reports.reduce((n, r) => n + r.enqueued, 0),
 		accounts: reports,
+		imported: history.reduce((n, r) => n + r.imported, 0),
+		history,
 	};
 }

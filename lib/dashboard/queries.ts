@@ -1,10 +1,13 @@
 import { and, desc, eq, gte, inArray, isNotNull, lt, notInArray, or, type SQL, sql } from "drizzle-orm";
 import { charges, disputes, earlyFraudWarnings, evidence, type Stage } from "../../schema";
 import type { Db } from "../db/client";
+import { getDecision, presentDecision } from "../decide/decide";
 import { getEvidence, listAttempts, NO_ACCOUNT_MATCH } from "../dispute/store";
 import { IN_FLIGHT_STAGES, OPEN_STAGES } from "../dispute/transitions";
 import { NotFoundError } from "../errors";
 import { getAssessment, presentAssessment } from "../evidence/assess";
+import { couldHaveHelped } from "../outcomes/learn";
+import { programmesFor } from "../outcomes/monitoring";
 
 export interface DisputeListQuery {
 	stage?: Stage;
@@ -54,10 +57,12 @@ export async function listDisputes(db: Db, query: DisputeListQuery) {
 export async function disputeDetail(db: Db, disputeId: string) {
 	const [row] = await db.select().from(disputes).where(eq(disputes.id, disputeId));
 	if (!row) throw new NotFoundError(`no dispute ${disputeId}`);
-	const [attempts, evidence, assessment] = await Promise.all([
+	const [attempts, evidence, assessment, decision, helped] = await Promise.all([
 		listAttempts(db, disputeId),
 		getEvidence(db, disputeId),
 		getAssessment(db, disputeId),
+		getDecision(db, disputeId),
+		couldHaveHelped(db, disputeId),
 	]);
 	return {
 		...presentDispute(row),
@@ -74,6 +79,10 @@ export async function disputeDetail(db: Db, disputeId: string) {
 		})),
 		/** The playbook's judgement: strength, why it is too weak, CE 3.0 result, compliance and skip reasons. */
 		assessment: presentAssessment(assessment),
+		/** Fight or accept (FIGHT_POLICY), with the fee, record and break-even it rested on. */
+		decision: presentDecision(decision),
+		/** On a lost dispute: the key facts and evidence fields (present in won cases) it lacked; Klarna's loss reason. */
+		couldHaveHelped: helped,
 		evidence: evidence
 			? {
 					writer: evidence.writer,
@@ -262,12 +271,10 @@ export async function outcomeStats(db: Db, months = 12) {
 	return { overall, perReason, perMonth };
 }
 
-/** The card networks' monitoring thresholds the dispute ratio is compared with. */
-export const RATIO_THRESHOLDS = [
-	{ id: "visa-early-warning", label: "Visa early warning", ratio: 0.009 },
-	{ id: "visa", label: "Visa monitoring (VDMP)", ratio: 0.01 },
-	{ id: "mastercard", label: "Mastercard excessive chargeback (ECM)", ratio: 0.015 },
-] as const;
+/** The card networks' monitoring thresholds in force now, from the one table in lib/outcomes/monitoring.ts. */
+export function ratioThresholds(now = new Date()) {
+	return programmesFor(now.toISOString().slice(0, 7)).map((p) => ({ id: p.id, label: p.label, ratio: p.ratio }));
+}
 
 /**
  * Disputes created over charges recorded (from `charge.succeeded`) in the last `days` days. The ratio is null
@@ -289,7 +296,7 @@ export async function disputeRatio(db: Db, days = 30) {
 		disputes: disputesCount,
 		charges: chargesCount,
 		ratio: chargesCount > 0 ? disputesCount / chargesCount : null,
-		thresholds: RATIO_THRESHOLDS,
+		thresholds: ratioThresholds(),
 	};
 }
 

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import type { Stage } from "../../schema";
+import { acceptByOperator } from "../decide/actions";
 import { canLeave } from "../dispute/transitions";
 import {
 	type ActionDeps,
@@ -28,7 +29,7 @@ export interface DisputeAction {
 	run(deps: ActionDeps, disputeId: string, input: { reason?: string }, actor: string): Promise<unknown>;
 }
 
-export type DisputeActionName = "retry" | "approve" | "skip";
+export type DisputeActionName = "retry" | "approve" | "accept" | "skip";
 
 export const disputeActions: Record<DisputeActionName, DisputeAction> = {
 	retry: {
@@ -42,6 +43,14 @@ export const disputeActions: Record<DisputeActionName, DisputeAction> = {
 		confirm: "Submit the staged evidence to Stripe. Submission is final: Stripe accepts one per dispute.",
 		available: (d) => d.stage === "awaiting_review",
 		run: (deps, id, _input, actor) => approveDispute(deps, id, actor),
+	},
+	accept: {
+		label: "Accept (close)",
+		confirm:
+			"Accept the dispute in Stripe instead of answering it: the amount stays with the customer and no countered fee can be charged. Accepting is final.",
+		danger: true,
+		available: (d) => d.stage === "awaiting_review",
+		run: (deps, id, _input, actor) => acceptByOperator(deps, id, actor),
 	},
 	skip: {
 		label: "Skip (accept)",
@@ -96,7 +105,7 @@ export const globalActions: Record<GlobalActionName, GlobalAction> = {
 			const result = await backfillNow(deps, actor);
 			const failed = result.accounts.filter((a) => a.error);
 			const later = result.accounts.some((a) => a.resumesLater);
-			const summary = `${result.enqueued} missed dispute${result.enqueued === 1 ? "" : "s"} queued from ${result.accounts.length} account${result.accounts.length === 1 ? "" : "s"}${later ? "; more pages remain for the next run" : ""}${failed.length ? `; failed for ${failed.map((a) => `${a.account ?? "the platform"} (${a.error})`).join(", ")}` : ""}`;
+			const summary = `${result.enqueued} missed dispute${result.enqueued === 1 ? "" : "s"} queued from ${result.accounts.length} account${result.accounts.length === 1 ? "" : "s"}${result.imported ? `; ${result.imported} closed dispute${result.imported === 1 ? "" : "s"} of the last 12 months imported` : ""}${later ? "; more pages remain for the next run" : ""}${failed.length ? `; failed for ${failed.map((a) => `${a.account ?? "the platform"} (${a.error})`).join(", ")}` : ""}`;
 			return { summary };
 		},
 	},

@@ -10,6 +10,8 @@ export const NOTIFY_KINDS = [
 	"deadline",
 	"review_overdue",
 	"stripe_handles",
+	/** A card network's monitoring ratio approaching or over its threshold (lib/outcomes/monitoring.ts). */
+	"monitoring",
 ] as const;
 export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 
@@ -20,4 +22,9 @@ export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 export interface Notices {
 	/** Sends one notice of `kind` for the dispute, once per dispute and kind ever. Never throws; true when this call sent it. */
 	send(kind: NotifyKind, dispute: DisputeRow): Promise<boolean>;
+	/**
+	 * Sends a notice about no single dispute (a monitoring ratio), once ever per `key`. Never throws; true when this
+	 * call sent it.
+	 */
+	sendText(kind: NotifyKind, key: string, text: string): Promise<boolean>;
 }

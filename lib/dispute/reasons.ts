@@ -33,11 +33,27 @@ export const STAGE_REASONS = {
 	evidence_ignored: { says: (why: string) => why },
 	/** Accepted as too weak to fight (DISPUTE_ACCEPT_WEAK); the policy's words say why. */
 	accepted_weak: { says: (why: string) => why },
+	/** Accepted early as not worth fighting (FIGHT_POLICY=economic); the decision's words give its numbers. */
+	accepted_uneconomic: { says: (why: string) => why },
+	/** A person chose to accept instead of answering (the dashboard's or the API's accept). */
+	accepted_by_person: { says: (actor: string) => `accepted by ${actor}` },
+	/** Review mode under FIGHT_POLICY=economic: rebuttal recommends accepting, a person decides; its words say why. */
+	accept_recommended: { says: (why: string) => why },
 	/** A compliance case: only an operator may acknowledge its network fee; the policy's words say which. */
 	compliance_review: { says: (why: string) => why },
 	awaiting_approval: { says: () => "waiting for an operator's approval" },
 	retry_requested: { says: (actor: string) => `retry requested by ${actor}` },
 	operator_skip: { says: (actor: string, text: string) => `skipped by ${actor}: ${text}` },
+	/** A closed dispute recorded by the history import (lib/outcomes/history.ts), as it ended. */
+	imported_history: { says: () => "imported from Stripe's dispute history" },
+	/** Stripe offers an appeal and rebuttal does not file it itself (the fee, or no evidence); a person decides. */
+	appeal_waiting: { says: (why: string) => `appeal offered; not filed automatically: ${why}` },
+	/** rebuttal is filing the appeal (its filing fee is known and within APPEAL_AUTO_MAX_FEE). */
+	appeal_filing: { says: () => "filing the appeal" },
+	appeal_filed: {
+		says: (fee: number | null) => `appeal filed (filing fee ${fee ?? "?"} at most APPEAL_AUTO_MAX_FEE)`,
+	},
+	appeal_under_review: { says: () => "Stripe reports the appeal under review" },
 } as const satisfies Record<string, ReasonEntry>;
 
 export type ReasonCode = keyof typeof STAGE_REASONS;

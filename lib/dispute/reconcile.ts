@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import type { Stage } from "../../schema";
 import { reason, type StageReason } from "./reasons";
-import { isOpenStatus, UNDER_REVIEW_STATUSES } from "./statuses";
+import { isAppealStatus, isOpenStatus, UNDER_REVIEW_STATUSES } from "./statuses";
 import { canLeave, type ReasonOf } from "./transitions";
 
 export type Verdict =
@@ -10,6 +10,8 @@ export type Verdict =
 	| { action: "mark_submitted"; reason: StageReason<ReasonOf<"mark_submitted">> }
 	| { action: "skip"; reason: StageReason<ReasonOf<"skip">> }
 	| { action: "resume_submit" }
+	/** Stripe offers an appeal, or reviews one (lib/appeals/appeal.ts answers it). */
+	| { action: "appeal" }
 	| { action: "none" };
 
 /**
@@ -19,6 +21,7 @@ export type Verdict =
 export function reconcile(dispute: Stripe.Dispute, stage: Stage, now: Date): Verdict {
 	const closed = closedOutcome(dispute);
 	if (closed) return { action: "close", stage: closed, outcome: closed };
+	if (isAppealStatus(dispute.status)) return { action: "appeal" };
 	if (dispute.status === "warning_closed") {
 		return stage === "skipped" ? { action: "none" } : { action: "skip", reason: reason("inquiry_closed") };
 	}

@@ -7,3 +7,11 @@ export const UNDER_REVIEW_STATUSES: readonly string[] = ["under_review", "warnin
 export function isOpenStatus(status: string): boolean {
 	return OPEN_STATUSES.includes(status);
 }
+
+/** Stripe statuses of an appeal (API 2026-10-28): offered after a loss, then under review until won or lost. */
+export const APPEAL_NEEDS_RESPONSE = "appeal_needs_response";
+export const APPEAL_UNDER_REVIEW = "appeal_under_review";
+
+export function isAppealStatus(status: string): boolean {
+	return status === APPEAL_NEEDS_RESPONSE || status === APPEAL_UNDER_REVIEW;
+}

@@ -29,6 +29,20 @@ const NO_LONGER_ANSWERABLE = [
 	"already_submitted",
 ] as const satisfies readonly ReasonCode[];
 
+/** Every stage before an appeal: Stripe may offer one whatever rebuttal last saw of the dispute. */
+const BEFORE_APPEAL = [
+	"received",
+	"assembling",
+	"staged",
+	"awaiting_review",
+	"submitting",
+	"submitted",
+	"won",
+	"lost",
+	"skipped",
+	"failed",
+] as const satisfies readonly Stage[];
+
 /**
  * Every move of a dispute between stages, in one table. `move()` (lib/dispute/move.ts) is the only way a stage
  * changes, and it refuses a move from any stage not listed here; every set of stages the code asks about (which
@@ -43,7 +57,7 @@ export const TRANSITIONS = {
 	await_review: {
 		from: ["staged"],
 		to: "awaiting_review",
-		reasons: ["awaiting_approval", "compliance_review"],
+		reasons: ["awaiting_approval", "compliance_review", "accept_recommended"],
 		advancedBy: "submit",
 	},
 	/** The submit step claims the dispute before `submit: true`; a delivery cut short after claiming claims again. */
@@ -75,19 +89,41 @@ export const TRANSITIONS = {
 		to: "skipped",
 		reasons: NO_LONGER_ANSWERABLE,
 	},
-	/** Accepted in Stripe (conceded) instead of answered. */
-	accept: { from: ["staged"], to: "skipped", reasons: ["accepted_weak"] },
+	/**
+	 * Accepted in Stripe (conceded) instead of answered: too weak (DISPUTE_ACCEPT_WEAK), not worth its fee
+	 * (FIGHT_POLICY=economic), or by a person, who may also accept what waits for review or failed.
+	 */
+	accept: {
+		from: ["staged", "awaiting_review", "failed"],
+		to: "skipped",
+		reasons: ["accepted_weak", "accepted_uneconomic", "accepted_by_person"],
+	},
 	/**
 	 * A step failed and retrying cannot help, or the queue gave up: an operator retries it. Never once evidence
 	 * went out or the dispute ended, which makes these the stages in which a dispute is open.
 	 */
 	fail: {
-		from: ["received", "assembling", "staged", "awaiting_review", "submitting", "failed"],
+		from: ["received", "assembling", "staged", "awaiting_review", "submitting", "failed", "appealing"],
 		to: "failed",
 		notices: { failed: "failed" },
 	},
 	/** An operator retries a failed dispute: from its evidence when it failed at submit, else from the start. */
 	retry: { from: ["failed"], to: ["staged", "received"], reasons: ["retry_requested"] },
+	/**
+	 * Stripe offers an appeal (`appeal_needs_response`): from wherever the dispute was, or again from `appealing` to
+	 * say why it waits for a person. Never once the appeal went in.
+	 */
+	appeal: {
+		from: [...BEFORE_APPEAL, "appealing"],
+		to: "appealing",
+		reasons: ["appeal_waiting", "appeal_filing"],
+	},
+	/** The appeal is in: filed by rebuttal, or Stripe reports it under review (`appeal_under_review`). */
+	submit_appeal: {
+		from: [...BEFORE_APPEAL, "appealing"],
+		to: "appeal_submitted",
+		reasons: ["appeal_filed", "appeal_under_review"],
+	},
 	/** The retry's message could not be sent: back to failed, where it can be retried again. */
 	retry_unsent: { from: ["staged", "received"], to: "failed" },
 } as const satisfies Record<string, TransitionRule>;

@@ -10,7 +10,8 @@ export interface NotifyPayload {
 /** One message of the notify queue: the payload is built when enqueued, delivery only posts it. */
 export const notifyMessageSchema = z.object({
 	kind: z.enum(NOTIFY_KINDS),
-	disputeId: z.string().regex(/^(du|dp)_\w+$/),
+	/** The dispute, or `monitoring_<month>_<programme>_<status>` for a monitoring notice. */
+	disputeId: z.string().regex(/^((du|dp)_\w+|monitoring_\w+)$/),
 	payload: z.object({
 		text: z.string().min(1).max(3000),
 		blocks: z

@@ -25,7 +25,11 @@ export function queuedNotices(
 ): Notices | undefined {
 	const { notifyQueue } = deps;
 	if (!url || !notifyQueue) return undefined;
-	return { send: (kind, row) => notify({ ...deps, notifyQueue }, kind, row) };
+	const queued = { ...deps, notifyQueue };
+	return {
+		send: (kind, row) => enqueueOnce(queued, kind, row.id, () => buildPayload(kind, row, deps.now())),
+		sendText: (kind, key, text) => enqueueOnce(queued, kind, key, () => ({ text: redact(text).slice(0, 3000) })),
+	};
 }
 
 const HEADLINES: Record<NotifyKind, string> = {
@@ -37,6 +41,7 @@ const HEADLINES: Record<NotifyKind, string> = {
 	deadline: "Deadline within 24 hours and nothing submitted yet",
 	review_overdue: "Awaiting review close to its deadline — approve it now",
 	stripe_handles: "Stripe is handling this dispute's evidence",
+	monitoring: "Card network monitoring ratio",
 };
 
 /** Anything that looks like a credential or a connection string, removed from text that leaves the Worker. */
@@ -91,30 +96,35 @@ function hoursLeft(dueBy: Date, now: Date): string {
 }
 
 /**
- * Enqueues one notice of `kind` for the dispute, once per dispute and kind ever. Best effort: it never throws,
- * so a notice can never fail or delay a pipeline step; a failed enqueue is logged and its key released so a later
- * step (or the sweep) may try again.
+ * Enqueues one notice of `kind` about `key` (a dispute id, or a monitoring key), once per key and kind ever. Best
+ * effort: it never throws, so a notice can never fail or delay a pipeline step; a failed enqueue is logged and its
+ * key released so a later step (or the sweep) may try again.
  */
-async function notify(deps: NotifyDeps, kind: NotifyKind, row: DisputeRow): Promise<boolean> {
+async function enqueueOnce(
+	deps: NotifyDeps,
+	kind: NotifyKind,
+	key: string,
+	payload: () => NotifyPayload,
+): Promise<boolean> {
 	try {
 		const claimed = await deps.db
 			.insert(notifications)
-			.values({ disputeId: row.id, kind })
+			.values({ disputeId: key, kind })
 			.onConflictDoNothing()
 			.returning({ kind: notifications.kind });
 		if (claimed.length === 0) return false;
 		try {
-			await deps.notifyQueue.send({ kind, disputeId: row.id, payload: buildPayload(kind, row, deps.now()) });
+			await deps.notifyQueue.send({ kind, disputeId: key, payload: payload() });
 		} catch (error) {
 			await deps.db
 				.delete(notifications)
-				.where(and(eq(notifications.disputeId, row.id), eq(notifications.kind, kind)))
+				.where(and(eq(notifications.disputeId, key), eq(notifications.kind, kind)))
 				.catch(() => {});
 			throw error;
 		}
 		return true;
 	} catch (error) {
-		console.warn(`notification ${kind} for ${row.id} not enqueued: ${describeError(error)}`);
+		console.warn(`notification ${kind} for ${key} not enqueued: ${describeError(error)}`);
 		return false;
 	}
 }

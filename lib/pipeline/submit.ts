@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import { acceptByPerson, acceptDispute, fightOrAccept } from "../decide/pipeline";
 import { move } from "../dispute/move";
 import { reason } from "../dispute/reasons";
 import { closedOutcome, responseWindowProblem, stripeHandlesEvidence } from "../dispute/reconcile";
@@ -8,6 +9,7 @@ import { FINAL_STAGES } from "../dispute/transitions";
 import { PermanentError } from "../errors";
 import { getAssessment, isPersonApproval, submissionPolicy } from "../evidence/assess";
 import type { SubmitMessage } from "../messages";
+import { recordOutcome } from "../outcomes/record";
 import { onBehalfOf } from "../stripe/client";
 import { stripeCall } from "../stripe/errors";
 import type { PipelineDeps } from "./deps";
@@ -37,7 +39,7 @@ export async function handleSubmitMessage(deps: PipelineDeps, message: SubmitMes
 	const dispute = await stripeCall("retrieve dispute", () => stripe.disputes.retrieve(disputeId, {}, options));
 	const alreadySubmitted = (dispute.evidence_details?.submission_count ?? 0) > 0;
 	if (alreadySubmitted || !isOpenStatus(dispute.status)) {
-		await settleClosedOrSubmitted(deps, dispute, row.stage, attempt);
+		await settleClosedOrSubmitted(deps, dispute, row.stage, attempt, message.stripeAccount);
 		return;
 	}
 	const windowProblem = responseWindowProblem(dispute, deps.now()) ?? stripeHandlesEvidence(dispute);
@@ -47,11 +49,17 @@ export async function handleSubmitMessage(deps: PipelineDeps, message: SubmitMes
 		return;
 	}
 
+	if (message.accept && isPersonApproval(message.approvedBy)) {
+		await acceptByPerson(deps, row, options, attempt);
+		return;
+	}
+
 	const evidence = await getEvidence(db, disputeId);
 	if (!evidence) throw new PermanentError("evidence_missing", `dispute ${disputeId} has no staged evidence`);
 	// The assessment decides: skip (Klarna), accept (too weak, opt-in), or answer, with CE 3.0 when qualified;
 	// compliance cases always wait for an operator.
-	const policy = submissionPolicy(await getAssessment(db, disputeId), {
+	const assessment = await getAssessment(db, disputeId);
+	const policy = submissionPolicy(assessment, {
 		acceptWeak: deps.config.DISPUTE_ACCEPT_WEAK,
 		autoMode: deps.config.SUBMIT_MODE !== "review",
 		approvedBy: message.approvedBy,
@@ -62,9 +70,7 @@ export async function handleSubmitMessage(deps: PipelineDeps, message: SubmitMes
 		return;
 	}
 	if (policy.action === "accept") {
-		await stripeCall("accept dispute", () =>
-			stripe.disputes.close(disputeId, {}, { ...options, idempotencyKey: `rebuttal-accept-${disputeId}` }),
-		);
+		await acceptDispute(stripe, disputeId, options);
 		await move(deps, disputeId, "accept", { reason: reason("accepted_weak", policy.reason) });
 		await recordAttempt(db, { ...attempt, outcome: "skipped", detail: { accepted: true, reason: policy.reason } });
 		return;
@@ -77,6 +83,18 @@ export async function handleSubmitMessage(deps: PipelineDeps, message: SubmitMes
 			detail: { reason: `not submitted automatically: ${policy.reviewReason}` },
 		});
 		return;
+	}
+	// Fight or accept (FIGHT_POLICY): decided and recorded with its numbers unless a person already chose to fight.
+	let askReason: string | null = null;
+	if (!message.approvedBy && !policy.reviewReason) {
+		const decision = await fightOrAccept(deps, row, assessment?.strength ?? null);
+		if (decision.action === "accept") {
+			await acceptDispute(stripe, disputeId, options);
+			await move(deps, disputeId, "accept", { reason: reason("accepted_uneconomic", decision.reason) });
+			await recordAttempt(db, { ...attempt, outcome: "skipped", detail: { accepted: true, reason: decision.reason } });
+			return;
+		}
+		if (decision.action === "ask") askReason = decision.reason;
 	}
 	const payload = policy.enhanced ? { ...evidence.fields, enhanced_evidence: policy.enhanced } : evidence.fields;
 	const version = await shortHash(JSON.stringify(payload));
@@ -94,7 +112,11 @@ export async function handleSubmitMessage(deps: PipelineDeps, message: SubmitMes
 			),
 		);
 		await move(deps, disputeId, "await_review", {
-			reason: policy.reviewReason ? reason("compliance_review", policy.reviewReason) : reason("awaiting_approval"),
+			reason: policy.reviewReason
+				? reason("compliance_review", policy.reviewReason)
+				: askReason
+					? reason("accept_recommended", askReason)
+					: reason("awaiting_approval"),
 		});
 		await recordAttempt(db, { ...attempt, outcome: "ok", detail: { staged: true, mode: "review" } });
 		return;
@@ -121,7 +143,7 @@ export async function handleSubmitMessage(deps: PipelineDeps, message: SubmitMes
 		if (error instanceof PermanentError) {
 			const current = await stripeCall("retrieve dispute", () => stripe.disputes.retrieve(disputeId, {}, options));
 			if ((current.evidence_details?.submission_count ?? 0) > 0) {
-				await settleClosedOrSubmitted(deps, current, "submitting", attempt);
+				await settleClosedOrSubmitted(deps, current, "submitting", attempt, message.stripeAccount);
 				return;
 			}
 		}
@@ -136,11 +158,13 @@ async function settleClosedOrSubmitted(
 	dispute: Stripe.Dispute,
 	stage: string,
 	attempt: { disputeId: string; stage: string; deliveryAttempt: number; actor: string },
+	stripeAccount: string | null,
 ) {
 	const closed = closedOutcome(dispute);
 	const submitted = (dispute.evidence_details?.submission_count ?? 0) > 0;
 	if (closed) {
 		await move(deps, dispute.id, "close", { to: closed, outcome: closed, closedAt: deps.now() });
+		await recordOutcome(deps.db, dispute, stripeAccount, "pipeline");
 	} else if (stage === "submitting" && submitted) {
 		await move(deps, dispute.id, "mark_submitted", { submittedAt: deps.now() });
 	} else {

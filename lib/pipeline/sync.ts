@@ -1,8 +1,10 @@
+import { handleAppeal } from "../appeals/appeal";
 import { recordFunds } from "../dispute/funds";
 import { announce, move } from "../dispute/move";
 import { reconcile } from "../dispute/reconcile";
 import { isOpenStatus } from "../dispute/statuses";
 import { recordAttempt, upsertDispute } from "../dispute/store";
+import { recordOutcome } from "../outcomes/record";
 import { onBehalfOf } from "../stripe/client";
 import { stripeCall } from "../stripe/errors";
 import { assembleEvidence } from "./assembly";
@@ -56,6 +58,7 @@ async function syncDisputeOnce(
 			break;
 		case "close":
 			await move(deps, disputeId, "close", { to: verdict.stage, outcome: verdict.outcome, closedAt: deps.now() });
+			await recordOutcome(db, dispute, stripeAccount, "pipeline");
 			await recordAttempt(db, { ...attempt, stage: "outcome", outcome: "ok", detail: { status: dispute.status } });
 			break;
 		case "mark_submitted":
@@ -79,6 +82,9 @@ async function syncDisputeOnce(
 		case "resume_submit":
 			await deps.submitQueue.send({ disputeId, stripeAccount });
 			await recordAttempt(db, { ...attempt, stage: "sync", outcome: "ok", detail: { resumed: "submit" } });
+			break;
+		case "appeal":
+			await handleAppeal(deps, dispute, row, stripeAccount, attempt);
 			break;
 		case "assemble":
 			await assembleEvidence(deps, dispute, stripeAccount, attempt);

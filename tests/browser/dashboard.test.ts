@@ -289,8 +289,10 @@ describe("dashboard in auto mode", () => {
 		});
 		await page.goto(`${stack.workerUrl}/dashboard/outcomes`);
 		const main = (await page.locator("main").textContent()) ?? "";
-		expect(main).toContain("Visa early warning at 0.9 %");
-		expect(main).toContain("Mastercard excessive chargeback (ECM) at 1.5 %");
+		expect(main).toContain("Visa VAMP excessive at 1.5 %");
+		expect(main).toContain("Mastercard ECM at 1.5 %");
+		expect(main).toContain("Mastercard HECM at 3.0 %");
+		expect(main).not.toContain("0.9 %");
 		expect(main).toMatch(/\d+ disputes created \/ \d+ successful charges recorded/);
 		expect(await page.locator("svg[role=img]").count()).toBeGreaterThanOrEqual(3);
 		await page.screenshot({ path: join(SCREENSHOTS, "outcomes.png"), fullPage: true });

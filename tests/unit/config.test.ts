@@ -22,6 +22,9 @@ const LATE_ADDITIONS = {
 	DISPUTE_ACCEPT_WEAK: "true",
 };
 
+/** Read by the pipeline (and the dashboard's actions) since fight-or-accept and appeals. */
+const DECISION_VARIABLES = ["FIGHT_POLICY", "FIGHT_FEES", "APPEAL_FEES", "APPEAL_AUTO_MAX_FEE"];
+
 describe("the configuration table", () => {
 	it("is what the local runner passes through to the Worker", () => {
 		expect([...WORKER_CONFIG_NAMES].sort()).toEqual(Object.keys(allConfigSchema.shape).sort());
@@ -35,8 +38,17 @@ describe("the configuration table", () => {
 		expect(pipeline).not.toContain("DASHBOARD_TOKEN");
 		expect(pipeline).not.toContain("STRIPE_WEBHOOK_SECRET");
 		expect(pipeline).toEqual(
-			expect.arrayContaining(["STRIPE_SECRET_KEY", "DATABASE_URL", ...Object.keys(LATE_ADDITIONS)]),
+			expect.arrayContaining([
+				"STRIPE_SECRET_KEY",
+				"DATABASE_URL",
+				...Object.keys(LATE_ADDITIONS),
+				...DECISION_VARIABLES,
+			]),
 		);
+		for (const name of DECISION_VARIABLES) {
+			expect(Object.keys(intakeConfigSchema.shape)).not.toContain(name);
+			expect(Object.keys(notifyConfigSchema.shape)).not.toContain(name);
+		}
 		expect(Object.keys(dashboardConfigSchema.shape).sort()).toEqual([...pipeline, "DASHBOARD_TOKEN"].sort());
 		// The doctor's schema holds them all, in the table's order.
 		expect(Object.keys(allConfigSchema.shape)).toEqual(CONFIG_NAMES);

@@ -37,9 +37,14 @@ describe("the transition table", () => {
 		close: { from: { won: ALL_BUT("won"), lost: ALL_BUT("lost") }, to: ["won", "lost"] },
 		skip: { from: ["received", "assembling", "staged", "awaiting_review", "failed"], to: ["skipped"] },
 		withdraw: { from: ["staged", "awaiting_review", "submitting", "failed"], to: ["skipped"] },
-		accept: { from: ["staged"], to: ["skipped"] },
-		fail: { from: ["received", "assembling", "staged", "awaiting_review", "submitting", "failed"], to: ["failed"] },
+		accept: { from: ["staged", "awaiting_review", "failed"], to: ["skipped"] },
+		fail: {
+			from: ["received", "assembling", "staged", "awaiting_review", "submitting", "failed", "appealing"],
+			to: ["failed"],
+		},
 		retry: { from: ["failed"], to: ["staged", "received"] },
+		appeal: { from: ALL_BUT("appeal_submitted"), to: ["appealing"] },
+		submit_appeal: { from: ALL_BUT("appeal_submitted"), to: ["appeal_submitted"] },
 		retry_unsent: { from: ["staged", "received"], to: ["failed"] },
 	};
 
@@ -65,18 +70,26 @@ describe("the transition table", () => {
 
 	it("derives each set of stages once, as the code asked for them before", () => {
 		expect(UNSUBMITTED_STAGES).toEqual(["received", "assembling", "staged", "awaiting_review", "failed"]);
-		expect(OPEN_STAGES).toEqual(["received", "assembling", "staged", "awaiting_review", "submitting", "failed"]);
-		expect(FINAL_STAGES).toEqual(["submitted", "won", "lost", "skipped"]);
+		expect(OPEN_STAGES).toEqual([
+			"received",
+			"assembling",
+			"staged",
+			"awaiting_review",
+			"submitting",
+			"failed",
+			"appealing",
+		]);
+		expect(FINAL_STAGES).toEqual(["submitted", "won", "lost", "skipped", "appeal_submitted"]);
 		expect(stagesAdvancedBy("assemble")).toEqual(["received", "assembling"]);
 		expect(stagesAdvancedBy("submit")).toEqual(["staged", "submitting"]);
 		expect(IN_FLIGHT_STAGES).toEqual(["received", "assembling", "staged", "submitting"]);
 		expect(NOTICE_STAGES).toEqual(["submitted", "won", "lost", "skipped", "failed"]);
 	});
 
-	it("lets a final stage be left only by Stripe's decision", () => {
+	it("lets a final stage be left only by Stripe's decision, or by the appeal Stripe offers after it", () => {
 		for (const stage of FINAL_STAGES) {
 			const leaving = TRANSITION_NAMES.filter((name) => canLeave(name, stage));
-			expect(leaving, stage).toEqual(["close"]);
+			expect(leaving, stage).toEqual(stage === "appeal_submitted" ? ["close"] : ["close", "appeal", "submit_appeal"]);
 		}
 	});
 
@@ -108,6 +121,7 @@ describe("move()", () => {
 			sent.push({ kind, id: row.id, stage: row.stage });
 			return true;
 		},
+		sendText: async () => false,
 	};
 
 	beforeAll(async () => {

@@ -1,7 +1,9 @@
 import type { disputeDetail } from "../../queries";
 import type { DisputeAction } from "../../registry";
+import { FightDecisionSection } from "../decision";
 import { disputeHref, money, relative, when } from "../format";
 import { Layout, LIVE_REFRESH_SECONDS, StageBadge } from "../layout";
+import { CouldHaveHelped } from "../learn";
 
 type Detail = Awaited<ReturnType<typeof disputeDetail>>;
 
@@ -139,6 +141,8 @@ export function DisputePage(props: {
 					<Ce3Status ce3={d.assessment?.ce3 ?? null} assessed={Boolean(d.assessment)} />
 				</dd>
 			</dl>
+			<FightDecisionSection decision={d.decision} />
+			<CouldHaveHelped helped={d.couldHaveHelped} />
 
 			<div class="grid2">
 				<section aria-labelledby="case">

@@ -1,12 +1,24 @@
+import type { whatWins } from "../../../outcomes/learn";
+import type { monitoringTrend } from "../../../outcomes/monitoring";
 import type { disputeRatio, outcomeStats } from "../../queries";
 import { BarChart, RatioGauge } from "../charts";
 import { money, pct } from "../format";
 import { Layout } from "../layout";
+import { WhatWinsSection } from "../learn";
+import { MonitoringSection } from "../monitoring";
 
 type Outcomes = Awaited<ReturnType<typeof outcomeStats>>;
 type Ratio = Awaited<ReturnType<typeof disputeRatio>>;
 
-export function OutcomesPage(props: { csrf: string; stats: Outcomes; ratio: Ratio }) {
+export function OutcomesPage(props: {
+	csrf: string;
+	stats: Outcomes;
+	ratio: Ratio;
+	/** The card networks' monitoring programmes, month by month. */
+	trend: Awaited<ReturnType<typeof monitoringTrend>>;
+	/** What wins, from the merchant's own decided disputes. */
+	wins: Awaited<ReturnType<typeof whatWins>>;
+}) {
 	const { stats, ratio } = props;
 	// Charts of money use the currency with the most decided disputes; the tables list every currency.
 	const main = [...stats.overall].sort((a, b) => b.won + b.lost - (a.won + a.lost))[0]?.currency ?? "usd";
@@ -64,6 +76,8 @@ export function OutcomesPage(props: { csrf: string; stats: Outcomes; ratio: Rati
 					{ratio.charges === 0 ? " (none recorded yet: add charge.succeeded to the webhook endpoint's events)" : ""}.
 				</p>
 			</section>
+			<MonitoringSection trend={props.trend} />
+			<WhatWinsSection wins={props.wins} />
 
 			<div class="grid2">
 				<section aria-labelledby="rate-month">

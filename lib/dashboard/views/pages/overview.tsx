@@ -1,6 +1,8 @@
 import { STAGES } from "../../../../schema";
+import type { needsAPerson } from "../../attention";
 import type { disputeRatio, overview } from "../../queries";
 import type { GlobalAction } from "../../registry";
+import { NeedsAPerson } from "../attention";
 import { DisputeTable } from "../dispute-table";
 import { money, pct } from "../format";
 import { Layout, LIVE_REFRESH_SECONDS, StageBadge } from "../layout";
@@ -8,7 +10,14 @@ import { Layout, LIVE_REFRESH_SECONDS, StageBadge } from "../layout";
 type Overview = Awaited<ReturnType<typeof overview>>;
 type Ratio = Awaited<ReturnType<typeof disputeRatio>>;
 
-export function OverviewPage(props: { csrf: string; data: Overview; ratio: Ratio; backfill: [string, GlobalAction] }) {
+export function OverviewPage(props: {
+	csrf: string;
+	data: Overview;
+	ratio: Ratio;
+	backfill: [string, GlobalAction];
+	/** What needs a person, shown above every statistic. */
+	attention: Awaited<ReturnType<typeof needsAPerson>>;
+}) {
 	const { data } = props;
 	const decided = data.outcomes.won + data.outcomes.lost;
 	return (
@@ -19,6 +28,7 @@ export function OverviewPage(props: { csrf: string; data: Overview; ratio: Ratio
 			refresh={data.inFlight > 0 ? LIVE_REFRESH_SECONDS : undefined}
 		>
 			<h1>Overview</h1>
+			<NeedsAPerson items={props.attention} />
 			<div class="actions">
 				<a class="button" href={`/dashboard/actions/${props.backfill[0]}`}>
 					{props.backfill[1].label}…
