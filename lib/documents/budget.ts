@@ -1,5 +1,5 @@
 import { FILES_TOTAL_LIMIT } from "../evidence/fields";
-import { formatCount } from "../evidence/format";
+import { formatCount, plural } from "../format";
 import type { DroppedDocument, EvidenceDocument } from "./types";
 
 /** Pages of all a dispute's files together when not configured (EVIDENCE_MAX_PAGES). */
@@ -38,7 +38,7 @@ export function fitDocuments(
 			dropped.push({
 				field: d.field,
 				title: d.title,
-				reason: `its ${formatCount(d.pages)} ${d.pages === 1 ? "page" : "pages"} would bring the files to ${formatCount(pages + d.pages)} pages, over the ${formatCount(budget.maxPages)}-page budget`,
+				reason: `its ${plural(d.pages, "page")} would bring the files to ${formatCount(pages + d.pages)} pages, over the ${formatCount(budget.maxPages)}-page budget`,
 			});
 		} else if (bytes + size > maxBytes) {
 			dropped.push({

@@ -1,8 +1,7 @@
-import type { CollectedCase } from "../evidence/collect";
 import { caseReason } from "../evidence/playbooks";
 import type { PolicyKind, PolicyVersion } from "../evidence/policies";
 import type { SupportMessage } from "../evidence/support-messages";
-import type { EvidenceTextField } from "../evidence/types";
+import type { CollectedCase, EvidenceTextField } from "../evidence/types";
 import type { PdfFonts } from "../pdf/render";
 import { renderCommunication } from "./communication";
 import { disclosureText, policyUseFor, policyWouldHelp, renderPolicyDocument } from "./policy";

@@ -1,5 +1,5 @@
-import { formatDateTime, humanise } from "../evidence/format";
 import type { SupportMessage } from "../evidence/support-messages";
+import { formatDateTime, humanise } from "../format";
 import type { PdfFonts } from "../pdf/render";
 import { type Block, renderDocument } from "./pdf";
 import type { EvidenceDocument } from "./types";

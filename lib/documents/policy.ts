@@ -1,7 +1,6 @@
-import type { EvidenceFileField } from "../evidence/fields";
-import { formatDate, formatDateTime } from "../evidence/format";
 import type { PolicyKind, PolicyVersion } from "../evidence/policies";
-import type { EvidenceTextField } from "../evidence/types";
+import type { EvidenceFileField, EvidenceTextField } from "../evidence/types";
+import { formatDate, formatDateTime } from "../format";
 import type { PdfFonts } from "../pdf/render";
 import { type Block, renderDocument } from "./pdf";
 import type { EvidenceDocument } from "./types";

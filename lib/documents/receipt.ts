@@ -1,5 +1,5 @@
-import type { CollectedCase } from "../evidence/collect";
-import { formatAmount, formatDate, formatDateTime, humanise } from "../evidence/format";
+import type { CollectedCase } from "../evidence/types";
+import { formatAmount, formatDate, formatDateTime, humanise } from "../format";
 import type { PdfFonts } from "../pdf/render";
 import { type Block, renderDocument } from "./pdf";
 import type { EvidenceDocument } from "./types";

@@ -1,4 +1,4 @@
-import type { EvidenceFileField } from "../evidence/fields";
+import type { EvidenceFileField } from "../evidence/types";
 
 /**
  * One evidence document besides the report, as the case carries it: the Stripe file field it goes in, its title

@@ -1,7 +1,6 @@
+import { formatAmount, formatDate, formatDateTime, humanise } from "../format";
 import { isRenewal } from "./billing";
-import type { CaseParts } from "./facts";
-import { formatAmount, formatDate, formatDateTime, humanise } from "./format";
-import type { Fact, FactSource } from "./types";
+import type { CaseParts, Fact, FactSource } from "./types";
 
 /** Facts of the charge's refunds and of Stripe Billing (invoice, subscription), for `buildFacts`. */
 

@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { unixToIso } from "./format";
+import { unixToIso } from "../format";
 
 /**
  * Stripe Billing behind a charge: the invoice it paid (found through the payment intent's invoice payment, as

@@ -3,8 +3,7 @@ import type { Db } from "../db/client";
 import { listArtifacts } from "./artifacts";
 import { collectBilling, isRenewal } from "./billing";
 import { loadCancellationState } from "./cancellations";
-import type { CaseExtras } from "./case-extras";
-import { buildFacts, CANCEL_KINDS, type CaseParts } from "./facts";
+import { buildFacts, CANCEL_KINDS } from "./facts";
 import { matchAccount, summariseAccount } from "./match";
 import { gateRedFlags } from "./red-flags";
 import {
@@ -17,7 +16,7 @@ import {
 	summariseCustomer,
 	summariseDispute,
 } from "./stripe-facts";
-import type { EvidenceCase } from "./types";
+import type { CaseParts, CollectedCase } from "./types";
 import { checkPurchaseIp, summariseChargeWindow, summariseUsage } from "./usage";
 
 export interface CollectDeps {
@@ -28,7 +27,6 @@ export interface CollectDeps {
 }
 
 /** The case file plus the extras that `types.ts` does not declare (purchase IP, artifact count). */
-export type CollectedCase = EvidenceCase & CaseExtras;
 
 /**
  * Builds the case file of one dispute: the Stripe summaries, the matched account, usage aggregates, the purchase

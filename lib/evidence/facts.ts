@@ -1,10 +1,8 @@
+import { formatAmount, formatCount, formatDate, formatDateTime, humanise } from "../format";
 import { billingFacts, cancellationStateFacts, priorRefundFacts } from "./billing-facts";
-import type { CaseExtras } from "./case-extras";
-import { formatAmount, formatCount, formatDate, formatDateTime, humanise } from "./format";
-import type { EvidenceCase, Fact, FactSource } from "./types";
+import type { CaseParts, Fact, FactSource } from "./types";
 
 /** The parts a case is built from; `facts` is derived from them. */
-export type CaseParts = Omit<EvidenceCase, "facts"> & CaseExtras;
 
 /** Fact id of a usage kind: `usage.kind.<slug>.<metric>`; the slug keeps ids stable and free of odd characters. */
 export function kindSlug(kind: string): string {

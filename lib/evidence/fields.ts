@@ -1,18 +1,15 @@
 import { PermanentError } from "../errors";
-import { type PurchaseIpSource, RECORDED_PURCHASE_IP_SOURCES } from "./case-extras";
 import { caseReason, PLAYBOOKS } from "./playbooks";
 import { FIELD_LIMIT, fitText, TOTAL_LIMIT } from "./text";
-import { EVIDENCE_TEXT_FIELDS, type EvidenceCase, type EvidenceTextField, type Narrative } from "./types";
-
-/** Stripe's evidence file fields rebuttal fills: the report's, and those of the other documents. */
-export type EvidenceFileField =
-	| "receipt"
-	| "service_documentation"
-	| "duplicate_charge_documentation"
-	| "cancellation_policy"
-	| "refund_policy"
-	| "customer_communication"
-	| "uncategorized_file";
+import {
+	EVIDENCE_TEXT_FIELDS,
+	type EvidenceCase,
+	type EvidenceFileField,
+	type EvidenceTextField,
+	type Narrative,
+	type PurchaseIpSource,
+	RECORDED_PURCHASE_IP_SOURCES,
+} from "./types";
 
 /** The file field the report goes in, by dispute reason (from the reason playbooks). */
 export const REPORT_FILE_FIELD: Record<string, EvidenceFileField> = Object.fromEntries(

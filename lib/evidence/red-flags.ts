@@ -1,6 +1,5 @@
-import type { CaseParts } from "./facts";
 import type { StrengthAssessment } from "./playbooks";
-import type { Fact } from "./types";
+import type { CaseParts, Fact } from "./types";
 
 /**
  * The red-flag gate. Facts that argue for the cardholder (billing or card country unlike the account's, a failed

@@ -1,7 +1,6 @@
 import type Stripe from "stripe";
-import type { RefundRecord } from "./case-extras";
-import { unixToIso } from "./format";
-import type { ChargeSummary, CustomerSummary, DisputeSummary, PriorPayments } from "./types";
+import { unixToIso } from "../format";
+import type { ChargeSummary, CustomerSummary, DisputeSummary, PriorPayments, RefundRecord } from "./types";
 
 /** Pure mappings of Stripe objects into the case file. No network, no clock. */
 

@@ -1,7 +1,7 @@
 import { factIndex } from "../evidence/facts";
-import { formatCount, formatDate, humanise } from "../evidence/format";
 import { FIELD_LIMIT, fitText } from "../evidence/text";
 import type { EvidenceCase } from "../evidence/types";
+import { formatCount, formatDate, humanise } from "../format";
 
 /**
  * The `access_activity_log` evidence field: a summary of the account's activity, most telling lines first (totals,

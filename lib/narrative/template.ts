@@ -1,8 +1,8 @@
 import { factIndex } from "../evidence/facts";
-import { formatDate } from "../evidence/format";
 import { caseReason, PLAYBOOKS, type Playbook, playbookFor, type SectionName } from "../evidence/playbooks";
 import { FIELD_LIMIT, fitText } from "../evidence/text";
 import type { EvidenceCase, EvidenceTextField, Fact, Narrative, NarrativeParagraph } from "../evidence/types";
+import { formatDate } from "../format";
 import { buildAccessLog } from "./access-log";
 
 /**

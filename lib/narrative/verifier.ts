@@ -1,6 +1,6 @@
-import { minorUnitDigits } from "../evidence/format";
 import { FIELD_LIMIT, TOTAL_LIMIT } from "../evidence/text";
 import { EVIDENCE_TEXT_FIELDS, type EvidenceCase, type Fact, type Narrative } from "../evidence/types";
+import { minorUnitDigits } from "../format";
 
 /**
  * The verifier: a narrative may only say what the facts say. It checks, without any model:

@@ -3,7 +3,7 @@
  * out at each rung in turn and keeps the first that fits; the cover states what a rung leaves out.
  */
 import type { EvidenceCase } from "../evidence/types";
-import { formatCount } from "./format";
+import { formatCount } from "../format";
 
 export interface Limits {
 	summaryChars: number;

@@ -3,7 +3,7 @@
  * the week of the disputed charge marked. Works in O(entries + bars) whatever the date range.
  */
 import type { WeeklyActivity } from "../evidence/types";
-import { formatCount, formatDate, formatMonth, parseTime } from "./format";
+import { formatCount, formatDate, formatMonth, parseTime } from "../format";
 import { COLORS, SMALL, type Writer } from "./layout";
 
 const DAY = 86_400_000;

@@ -6,20 +6,11 @@
 import type { ArtifactImage } from "../evidence/artifact-images";
 import type { SupportMessage } from "../evidence/support-messages";
 import type { AccessPoint, ArtifactSummary, EvidenceCase, Fact, Narrative } from "../evidence/types";
+import { formatCount, formatDate, formatMoney, formatShortDateTime, formatStamp, humanize, yesNo } from "../format";
 import type { Limits } from "./budget";
 import { omissions } from "./budget";
 import { CHART_HEIGHT, drawWeeklyChart, weeklySeries } from "./chart";
-import {
-	formatCheck,
-	formatCount,
-	formatDate,
-	formatDateTime,
-	formatMatch,
-	formatMoney,
-	formatShortDateTime,
-	humanize,
-	yesNo,
-} from "./format";
+import { formatCheck, formatMatch } from "./labels";
 import { BODY, COLORS, SMALL, type Writer } from "./layout";
 import { truncateText } from "./text";
 
@@ -89,10 +80,10 @@ function cover(
 		["Reason", humanize(d.reason)],
 	];
 	if (present(d.networkReasonCode)) rows.push(["Network reason code", d.networkReasonCode]);
-	rows.push(["Disputed charge", `${c.charge.id}, ${formatDateTime(c.charge.createdAt)}`]);
+	rows.push(["Disputed charge", `${c.charge.id}, ${formatStamp(c.charge.createdAt)}`]);
 	if (card.length > 0) rows.push(["Card", card.join(" ")]);
-	if (present(d.dueBy)) rows.push(["Respond by", formatDateTime(d.dueBy)]);
-	rows.push(["Dispute opened", formatDateTime(d.createdAt)]);
+	if (present(d.dueBy)) rows.push(["Respond by", formatStamp(d.dueBy)]);
+	rows.push(["Dispute opened", formatStamp(d.createdAt)]);
 	w.keyValues(rows.map(([k, v]) => [k, clip(v)] as const));
 	if (present(n.summary?.trim())) {
 		w.subheading("Summary");
@@ -139,13 +130,13 @@ function identity(w: Writer, c: EvidenceCase, clip: (v: unknown) => string): voi
 		const rows: Row[] = [["Account id", acct.id]];
 		if (present(acct.name)) rows.push(["Name", acct.name]);
 		if (present(acct.email)) rows.push(["Email", acct.email]);
-		if (present(acct.createdAt)) rows.push(["Signed up", formatDateTime(acct.createdAt)]);
+		if (present(acct.createdAt)) rows.push(["Signed up", formatStamp(acct.createdAt)]);
 		if (present(acct.signupIp)) rows.push(["Signup IP address", acct.signupIp]);
 		if (present(acct.signupUserAgent)) rows.push(["Signup browser", acct.signupUserAgent]);
 		if (present(acct.country)) rows.push(["Country", acct.country]);
 		rows.push([
 			"Email verified",
-			present(acct.emailVerifiedAt) ? `Yes, ${formatDateTime(acct.emailVerifiedAt)}` : "Not verified",
+			present(acct.emailVerifiedAt) ? `Yes, ${formatStamp(acct.emailVerifiedAt)}` : "Not verified",
 		]);
 		rows.push(["Matched to the payment by", formatMatch(acct.matchedBy)]);
 		w.keyValues(rows.map(([k, v]) => [k, clip(v)] as const));
@@ -155,7 +146,7 @@ function identity(w: Writer, c: EvidenceCase, clip: (v: unknown) => string): voi
 		const rows: Row[] = [["Customer id", cust.id]];
 		if (present(cust.name)) rows.push(["Name", cust.name]);
 		if (present(cust.email)) rows.push(["Email", cust.email]);
-		if (present(cust.createdAt)) rows.push(["Customer since", formatDateTime(cust.createdAt)]);
+		if (present(cust.createdAt)) rows.push(["Customer since", formatStamp(cust.createdAt)]);
 		w.keyValues(rows.map(([k, v]) => [k, clip(v)] as const));
 	}
 }
@@ -166,7 +157,7 @@ function transaction(w: Writer, c: EvidenceCase, clip: (v: unknown) => string): 
 	const rows: Row[] = [
 		["Charge id", ch.id],
 		["Amount", formatMoney(ch.amount, ch.currency)],
-		["Date", formatDateTime(ch.createdAt)],
+		["Date", formatStamp(ch.createdAt)],
 	];
 	if (present(ch.description)) rows.push(["Description", ch.description]);
 	if (present(ch.statementDescriptor)) rows.push(["Statement descriptor", ch.statementDescriptor]);
@@ -204,10 +195,10 @@ function usage(w: Writer, c: EvidenceCase, limits: Limits): void {
 	if (!has) return;
 	w.heading("Product usage");
 	const rows: Row[] = [["Events recorded", formatCount(u.total)]];
-	if (present(u.firstAt)) rows.push(["First activity", formatDateTime(u.firstAt)]);
-	if (present(u.lastAt)) rows.push(["Last activity", formatDateTime(u.lastAt)]);
+	if (present(u.firstAt)) rows.push(["First activity", formatStamp(u.firstAt)]);
+	if (present(u.lastAt)) rows.push(["Last activity", formatStamp(u.lastAt)]);
 	rows.push(["Events after the disputed charge", formatCount(u.afterCharge)]);
-	if (present(u.lastAfterChargeAt)) rows.push(["Last activity after the charge", formatDateTime(u.lastAfterChargeAt)]);
+	if (present(u.lastAfterChargeAt)) rows.push(["Last activity after the charge", formatStamp(u.lastAfterChargeAt)]);
 	w.keyValues(rows, 190);
 
 	if (u.weekly.length > 0) {
@@ -351,8 +342,8 @@ function priorPayments(w: Writer, c: EvidenceCase): void {
 		["Disputed", formatCount(p.disputed)],
 		["Refunded", formatCount(p.refunded)],
 	];
-	if (present(p.firstAt)) rows.push(["First payment", formatDateTime(p.firstAt)]);
-	if (present(p.lastAt)) rows.push(["Most recent payment", formatDateTime(p.lastAt)]);
+	if (present(p.firstAt)) rows.push(["First payment", formatStamp(p.firstAt)]);
+	if (present(p.lastAt)) rows.push(["Most recent payment", formatStamp(p.lastAt)]);
 	w.keyValues(rows, 190);
 }
 
@@ -374,7 +365,7 @@ function thingsMade(w: Writer, c: EvidenceCase, limits: Limits, ctx: WriteContex
 	w.heading("Things the customer made");
 	const rows: Row[] = [["Things made with the product", formatCount(total)]];
 	const latest = c.artifacts.find((a) => present(a.createdAt))?.createdAt;
-	if (latest) rows.push(["Latest made", formatDateTime(latest)]);
+	if (latest) rows.push(["Latest made", formatStamp(latest)]);
 	if (images.length > 0) rows.push(["Shown below", `the latest ${formatCount(images.length)} images`]);
 	w.keyValues(rows, 190);
 	w.space(6);
@@ -455,7 +446,7 @@ function policies(w: Writer, c: EvidenceCase, n: Narrative, limits: Limits, clip
 	w.heading("Policies and their acceptance");
 	if (acct && accepted) {
 		const rows: Row[] = [];
-		const when = present(acct.termsAcceptedAt) ? formatDateTime(acct.termsAcceptedAt) : "time not recorded";
+		const when = present(acct.termsAcceptedAt) ? formatStamp(acct.termsAcceptedAt) : "time not recorded";
 		rows.push(["Terms accepted", `${when}${present(acct.termsVersion) ? `, version ${acct.termsVersion}` : ""}`]);
 		const at = parseIso(acct.termsAcceptedAt);
 		const charge = parseIso(c.charge.createdAt);
@@ -486,18 +477,18 @@ function communications(w: Writer, c: EvidenceCase, limits: Limits, ctx: WriteCo
 	const rows: Row[] = [];
 	if (kind) {
 		rows.push(["Messages to support", formatCount(kind.count)]);
-		rows.push(["First message", formatDateTime(kind.firstAt)]);
-		rows.push(["Latest message", formatDateTime(kind.lastAt)]);
+		rows.push(["First message", formatStamp(kind.firstAt)]);
+		rows.push(["Latest message", formatStamp(kind.lastAt)]);
 		rows.push(["Messages after the disputed charge", formatCount(kind.afterCharge)]);
 	} else {
-		rows.push(["Latest message", formatDateTime(messages[0]?.occurredAt)]);
+		rows.push(["Latest message", formatStamp(messages[0]?.occurredAt)]);
 	}
 	w.keyValues(rows, 190);
 	const shown = messages.slice(0, limits.messages).filter((m) => present(m.text?.trim()));
 	if (shown.length === 0) return;
 	w.subheading("Latest messages, quoted as the customer wrote them");
 	for (const m of shown) {
-		const head = `${formatDateTime(m.occurredAt)}${present(m.channel) ? ` · ${humanize(m.channel)}` : ""}`;
+		const head = `${formatStamp(m.occurredAt)}${present(m.channel) ? ` · ${humanize(m.channel)}` : ""}`;
 		w.paragraph(head, { size: SMALL, color: COLORS.muted });
 		const text = truncateText(w.shaper.clean(m.text, true), Math.min(limits.valueChars * 2, 600));
 		w.paragraph(`“${text}”`, { indent: 12 });

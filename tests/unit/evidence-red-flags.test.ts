@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { buildFacts, type CaseParts } from "../../lib/evidence/facts";
+import { buildFacts } from "../../lib/evidence/facts";
 import { buildEvidenceFields } from "../../lib/evidence/fields";
 import { playbookFor } from "../../lib/evidence/playbooks";
 import { gateRedFlags, lowerForRedFlags } from "../../lib/evidence/red-flags";
+import type { CaseParts } from "../../lib/evidence/types";
 import { writeTemplateNarrative } from "../../lib/narrative/template";
 import { makeEvidenceCase } from "../support/stripe-fixtures";
 

@@ -9,9 +9,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { MIN_PDF_PAGES } from "../../lib/config";
 import { PermanentError } from "../../lib/errors";
 import type { EvidenceCase, Narrative } from "../../lib/evidence/types";
+import { formatMoney } from "../../lib/format";
 import { weeklySeries } from "../../lib/pdf/chart";
 import { PdfBudgetError, PdfFontError } from "../../lib/pdf/errors";
-import { formatMoney } from "../../lib/pdf/format";
 import { type RenderOptions, renderEvidencePdf } from "../../lib/pdf/render";
 import { directionalRuns, truncateText } from "../../lib/pdf/text";
 import {
