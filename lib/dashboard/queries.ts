@@ -3,6 +3,7 @@ import { charges, disputes, earlyFraudWarnings, evidence, type Stage } from "../
 import type { Db } from "../db/client";
 import { NotFoundError } from "../errors";
 import { getAssessment, presentAssessment } from "../evidence/assess";
+import type { EvidenceTrace } from "../narrative/trace";
 import { getEvidence, listAttempts, NO_ACCOUNT_MATCH } from "../pipeline/store";
 
 export interface DisputeListQuery {
@@ -91,6 +92,8 @@ export async function disputeDetail(db: Db, disputeId: string) {
 					fields: evidence.fields,
 					narrative: evidence.narrative,
 					factCount: Array.isArray(evidence.facts) ? evidence.facts.length : 0,
+					/** Each letter point and paragraph with its fact ids, the exhibits, the verifier's findings. */
+					trace: (evidence.trace as EvidenceTrace | null) ?? null,
 					stagedAt: evidence.updatedAt.toISOString(),
 				}
 			: null,

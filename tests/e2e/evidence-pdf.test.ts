@@ -24,8 +24,21 @@ afterAll(async () => {
 
 interface DisputeView {
 	stage: string;
-	evidence: { pdf: { key: string; bytes: number; pages: number; sha256: string; download: string } } | null;
+	evidence: {
+		pdf: { key: string; bytes: number; pages: number; sha256: string; download: string };
+		fields: Record<string, string>;
+		trace: {
+			letter: { points: { text: string; factIds: string[] }[] };
+			exhibits: { number: number; title: string; field: string }[];
+			paragraphs: { factIds: string[] }[];
+			findings: string[];
+		} | null;
+	} | null;
 }
+
+/** A fact id as the case builder writes them: `account.signup_ip`, `usage.kind.login.count`. */
+const FACT_ID =
+	/\b(?:dispute|charge|customer|account|usage|access|purchase|prior|login|service|use|artifacts|cancellation|refund|country|merchant)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*\b/;
 
 describe("the evidence PDF through the operator API", () => {
 	it("downloads the demo dispute's PDF with the bearer token, 401 without, with the things the customer made", async () => {
@@ -74,7 +87,20 @@ describe("the evidence PDF through the operator API", () => {
 		expect(text).toContain("Things the customer made");
 		expect(text).toContain(`Design 6 by ${customer.name}`);
 		expect(text).toContain("Shown above");
-		expect(text).toContain("Communications");
+		expect(text).toContain("Messages from the customer");
+		// Traceability lives in the record: the letter's points and the paragraphs with their fact ids, the
+		// exhibits; none of it in what the issuer reads.
+		const trace = view.evidence!.trace!;
+		expect(trace.letter.points.length).toBeGreaterThanOrEqual(3);
+		expect(trace.letter.points.some((p) => p.factIds.length > 0)).toBe(true);
+		expect(trace.paragraphs.every((p) => p.factIds.length > 0)).toBe(true);
+		expect(trace.exhibits[0]).toMatchObject({ number: 1 });
+		expect(text).toContain(`Exhibit 1 · ${trace.exhibits[0]!.title}`);
+		expect(text).not.toMatch(FACT_ID);
+		expect(text).not.toContain("Facts cited");
+		for (const [name, value] of Object.entries(view.evidence!.fields)) {
+			if (typeof value === "string") expect(value, name).not.toMatch(FACT_ID);
+		}
 		// The demo seed's artifacts are PNGs in ARTIFACTS: they are embedded as images.
 		const images = execFileSync("pdfimages", ["-list", path], { encoding: "utf8" }).trim().split("\n").slice(2);
 		expect(images.length).toBeGreaterThanOrEqual(1);

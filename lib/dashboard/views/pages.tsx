@@ -1,4 +1,5 @@
 import { STAGES } from "../../../schema";
+import type { EvidenceTrace } from "../../narrative/trace";
 import type { disputeDetail, disputeRatio, listDisputes, outcomeStats, overview } from "../queries";
 import type { DisputeAction, GlobalAction } from "../registry";
 import { BarChart, RatioGauge } from "./charts";
@@ -392,6 +393,7 @@ export function DisputePage(props: {
 								<p class="notice">Fell back to the template: {ev.writerFallbackReason}</p>
 							) : null}
 							<div class="case">{ev.narrative}</div>
+							{ev.trace ? <TraceDetails trace={ev.trace} /> : null}
 						</>
 					) : (
 						<p class="muted">No evidence staged yet.</p>
@@ -691,5 +693,27 @@ export function OutcomesPage(props: { csrf: string; stats: Outcomes; ratio: Rati
 				) : null}
 			</section>
 		</Layout>
+	);
+}
+
+/** Which facts each letter point and paragraph rests on, and the verifier's findings: for the operator only. */
+function TraceDetails({ trace }: { trace: EvidenceTrace }) {
+	return (
+		<details>
+			<summary>Facts behind the letter</summary>
+			<ol>
+				{trace.letter.points.map((p) => (
+					<li>
+						{p.text} <span class="muted">{p.factIds.join(", ") || "Visa CE 3.0 result"}</span>
+					</li>
+				))}
+			</ol>
+			<p class="muted">
+				Paragraphs cite: {trace.paragraphs.map((p, i) => `${i + 1}: ${p.factIds.join(", ")}`).join(" · ") || "nothing"}
+			</p>
+			{trace.findings.length > 0 ? (
+				<p class="notice">Verifier findings on the model's answer: {trace.findings.join("; ")}</p>
+			) : null}
+		</details>
 	);
 }
