@@ -430,7 +430,7 @@ export function letterPoints(c: EvidenceCase, ce3?: Ce3Summary | null): LetterPo
 			case "credit":
 				return [p.refund(), p.terms(), p.useAfter(), p.thingsMade()];
 			case "duplicate":
-				return [p.distinct(), p.priorPayments(), p.refund()];
+				return [p.distinct(), p.priorPayments(), p.authentication(), p.account(), p.refund()];
 		}
 	})();
 	return order.filter((x): x is LetterPoint => x !== null).slice(0, MAX_POINTS);

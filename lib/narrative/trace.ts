@@ -3,7 +3,9 @@
  * PDF and text fields the issuer reads: each letter point and paragraph with the facts it rests on, the exhibits
  * and the files they are in, and the verifier's findings on the model's last answer.
  */
-import type { Narrative } from "../evidence/types";
+import type { EvidenceCase, Narrative } from "../evidence/types";
+import type { GradeSubject } from "../grade/checklist";
+import { gradeSubjectOf } from "../grade/subject";
 import type { Exhibit } from "../pdf/exhibits";
 import type { LetterPoint } from "./letter";
 
@@ -15,12 +17,16 @@ export interface EvidenceTrace {
 	writer: Narrative["writer"];
 	/** The verifier's findings on the model's last answer; empty when it passed or the template wrote alone. */
 	findings: string[];
+	/** What `npm run grade` checks the submission against (amount, charge date, card, reason code, known amounts). */
+	subject: GradeSubject;
 }
 
 export function buildTrace(
+	evidenceCase: EvidenceCase,
 	narrative: Narrative,
 	letter: { points: readonly LetterPoint[]; exhibits: readonly Exhibit[] },
 	findings: readonly string[],
+	extras: { ce3Qualified?: boolean; hasMessages?: boolean } = {},
 ): EvidenceTrace {
 	const numberOf = (key: LetterPoint["exhibit"]) => letter.exhibits.find((e) => e.key === key)?.number ?? null;
 	return {
@@ -37,5 +43,6 @@ export function buildTrace(
 		summary: narrative.summary,
 		writer: narrative.writer,
 		findings: [...findings],
+		subject: gradeSubjectOf(evidenceCase, extras),
 	};
 }

@@ -236,7 +236,10 @@ async function assemble(
 		writerUsage: written.usage,
 		playbook: assessment.playbook,
 		// Fact ids, exhibits and the verifier's findings: in the record, never in what the issuer reads.
-		trace: buildTrace(narrative, pdf.letter, written.findings),
+		trace: buildTrace(evidenceCase, narrative, pdf.letter, written.findings, {
+			ce3Qualified: ce3 !== null,
+			hasMessages: messages.length > 0,
+		}),
 		fileId,
 		pdfKey,
 		pdfSha256: pdf.sha256,

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gradeDispute } from "../../local/grade-client";
 import type { DemoCustomer } from "../../local/seed";
 import { startTestStack, type TestStack, waitFor } from "../support/stack";
 
@@ -101,6 +102,16 @@ describe("the evidence PDF through the operator API", () => {
 		for (const [name, value] of Object.entries(view.evidence!.fields)) {
 			if (typeof value === "string") expect(value, name).not.toMatch(FACT_ID);
 		}
+		// `npm run grade`'s client on the same dispute: page 1 and the texts pass the analyst's checklist.
+		const grade = await gradeDispute(stack.workerUrl, stack.dashboardToken, disputeId);
+		const failed = grade.missing.filter((m) => !m.advisory).map((m) => `${m.id}: ${m.detail}`);
+		for (const id of ["page1.amount", "page1.date", "page1.card", "page1.facts", "text.artefacts", "text.labels"]) {
+			expect(
+				failed.filter((f) => f.startsWith(id)),
+				id,
+			).toEqual([]);
+		}
+		expect(grade.score).toBeGreaterThan(grade.total / 2);
 		// The demo seed's artifacts are PNGs in ARTIFACTS: they are embedded as images.
 		const images = execFileSync("pdfimages", ["-list", path], { encoding: "utf8" }).trim().split("\n").slice(2);
 		expect(images.length).toBeGreaterThanOrEqual(1);
