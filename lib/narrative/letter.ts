@@ -21,6 +21,19 @@ export type ExhibitKey =
 	| "payments"
 	| "communications";
 
+/** The report's sections as the letter and the model name them. */
+export const EXHIBIT_TITLES: Record<ExhibitKey, string> = {
+	case: "The case in full",
+	account: "The customer and the account",
+	transaction: "The payment",
+	usage: "Use of the service",
+	access: "Access history",
+	made: "Things the customer made",
+	policies: "Terms and policies",
+	payments: "Earlier payments",
+	communications: "Messages from the customer",
+};
+
 export type ReasonFamily = "fraud" | "unrecognized" | "cancellation" | "delivery" | "quality" | "credit" | "duplicate";
 
 export type PointKind =

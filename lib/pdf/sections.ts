@@ -7,7 +7,7 @@
 import { ActivityKinds } from "../evidence/kinds";
 import type { EvidenceCase, Narrative } from "../evidence/types";
 import { formatCount, formatMoney, formatStamp, humanize } from "../format";
-import { letterPoints } from "../narrative/letter";
+import { EXHIBIT_TITLES, letterPoints } from "../narrative/letter";
 import { access, hasAccess, hasThingsMade, hasUsage, thingsMade, thumbnailsKeep, usage } from "./activity-sections";
 import type { Limits } from "./budget";
 import { omissions } from "./budget";
@@ -30,15 +30,15 @@ import { truncateText } from "./text";
 export type { LetterRecord, WriteContext } from "./section-kit";
 
 const SECTIONS: readonly Section[] = [
-	{ key: "case", title: "The case in full", has: (a) => caseParagraphs(a.n).length > 0, write: writtenCase },
-	{ key: "account", title: "The customer and the account", has: (a) => identityRows(a).length > 0, write: identity },
-	{ key: "transaction", title: "The payment", has: () => true, write: transaction },
-	{ key: "usage", title: "Use of the service", has: hasUsage, write: usage },
-	{ key: "access", title: "Access history", has: hasAccess, write: access },
-	{ key: "made", title: "Things the customer made", has: hasThingsMade, keep: thumbnailsKeep, write: thingsMade },
-	{ key: "policies", title: "Terms and policies", has: hasPolicies, write: policies },
-	{ key: "payments", title: "Earlier payments", has: (a) => priorRows(a).length > 0, write: priorPayments },
-	{ key: "communications", title: "Messages from the customer", has: hasCommunications, write: communications },
+	{ key: "case", title: EXHIBIT_TITLES.case, has: (a) => caseParagraphs(a.n).length > 0, write: writtenCase },
+	{ key: "account", title: EXHIBIT_TITLES.account, has: (a) => identityRows(a).length > 0, write: identity },
+	{ key: "transaction", title: EXHIBIT_TITLES.transaction, has: () => true, write: transaction },
+	{ key: "usage", title: EXHIBIT_TITLES.usage, has: hasUsage, write: usage },
+	{ key: "access", title: EXHIBIT_TITLES.access, has: hasAccess, write: access },
+	{ key: "made", title: EXHIBIT_TITLES.made, has: hasThingsMade, keep: thumbnailsKeep, write: thingsMade },
+	{ key: "policies", title: EXHIBIT_TITLES.policies, has: hasPolicies, write: policies },
+	{ key: "payments", title: EXHIBIT_TITLES.payments, has: (a) => priorRows(a).length > 0, write: priorPayments },
+	{ key: "communications", title: EXHIBIT_TITLES.communications, has: hasCommunications, write: communications },
 ];
 
 /**
