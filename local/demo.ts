@@ -29,7 +29,7 @@ interface Row {
 
 let session: Awaited<ReturnType<typeof startDevSession>>;
 try {
-	session = await startDevSession();
+	session = await startDevSession({ persist: false });
 } catch (error) {
 	console.error(`could not start: ${(error as Error).message}`);
 	process.exit(1);

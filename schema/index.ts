@@ -4,4 +4,5 @@ export * from "./lifecycle";
 export * from "./merchant";
 export * from "./namespace";
 export * from "./pipeline";
+export * from "./sessions";
 export * from "./warnings";

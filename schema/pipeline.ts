@@ -2,7 +2,10 @@ import { sql } from "drizzle-orm";
 import { bigint, boolean, check, index, integer, jsonb, text, timestamp } from "drizzle-orm/pg-core";
 import { rebuttal } from "./namespace";
 
-/** Pipeline stages, exactly as the public contract names them. */
+/**
+ * Pipeline stages, exactly as the public contract names them. The moves between them, and every set of stages
+ * the code asks about, are in lib/dispute/transitions.ts: a new stage is added here and there.
+ */
 export const STAGES = [
 	"received",
 	"assembling",
@@ -46,7 +49,10 @@ export const disputes = rebuttal.table(
 		networkReasonCode: text("network_reason_code"),
 		status: text("status").notNull(),
 		stage: text("stage").$type<Stage>().notNull().default("received"),
+		/** Why the dispute is at its stage, in words for the API and dashboard; the code below says it for programs. */
 		stageReason: text("stage_reason"),
+		/** The code of `stage_reason` (lib/dispute/reasons.ts), or null. */
+		stageReasonCode: text("stage_reason_code"),
 		failedStage: text("failed_stage").$type<"assemble" | "submit">(),
 		lastError: text("last_error"),
 		dueBy: timestamp("due_by", { withTimezone: true }),

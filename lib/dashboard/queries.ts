@@ -1,10 +1,11 @@
 import { and, desc, eq, gte, inArray, isNotNull, lt, notInArray, or, type SQL, sql } from "drizzle-orm";
 import { charges, disputes, earlyFraudWarnings, evidence, type Stage } from "../../schema";
 import type { Db } from "../db/client";
+import { getEvidence, listAttempts, NO_ACCOUNT_MATCH } from "../dispute/store";
+import { IN_FLIGHT_STAGES, OPEN_STAGES } from "../dispute/transitions";
 import { NotFoundError } from "../errors";
 import { getAssessment, presentAssessment } from "../evidence/assess";
 import type { EvidenceTrace } from "../narrative/trace";
-import { getEvidence, listAttempts, NO_ACCOUNT_MATCH } from "../pipeline/store";
 
 export interface DisputeListQuery {
 	stage?: Stage;
@@ -26,7 +27,7 @@ export async function listDisputes(db: Db, query: DisputeListQuery) {
 	if (query.account) filters.push(eq(disputes.stripeAccount, query.account));
 	if (query.reason) filters.push(eq(disputes.reason, query.reason));
 	if (query.due) {
-		filters.push(isNotNull(disputes.dueBy), inArray(disputes.stage, OPEN_STAGES));
+		filters.push(isNotNull(disputes.dueBy), inArray(disputes.stage, [...OPEN_STAGES]));
 		if (query.due === "overdue") filters.push(lt(disputes.dueBy, sql`now()`));
 		else {
 			const hours = query.due === "48h" ? 48 : 168;
@@ -105,6 +106,7 @@ export function presentDispute(row: typeof disputes.$inferSelect) {
 		id: row.id,
 		stage: row.stage,
 		stageReason: row.stageReason,
+		stageReasonCode: row.stageReasonCode,
 		status: row.status,
 		reason: row.reason,
 		networkReasonCode: row.networkReasonCode,
@@ -127,11 +129,6 @@ export function presentDispute(row: typeof disputes.$inferSelect) {
 	};
 }
 
-/** Stages in which a dispute still needs something from rebuttal or the operator. */
-export const OPEN_STAGES: Stage[] = ["received", "assembling", "staged", "awaiting_review", "submitting", "failed"];
-/** Stages in which work is in flight: pages refresh themselves while any dispute is in one. */
-export const IN_FLIGHT_STAGES: Stage[] = ["received", "assembling", "staged", "submitting"];
-
 const count = sql<number>`count(*)::int`;
 const money = (column: SQL | typeof disputes.amount) =>
 	sql<number>`coalesce(sum(${column}), 0)::bigint`.mapWith(Number);
@@ -146,7 +143,7 @@ export async function overview(db: Db) {
 		db
 			.select({ currency: disputes.currency, count, amount: money(disputes.amount) })
 			.from(disputes)
-			.where(inArray(disputes.stage, OPEN_STAGES))
+			.where(inArray(disputes.stage, [...OPEN_STAGES]))
 			.groupBy(disputes.currency)
 			.orderBy(desc(sql`sum(${disputes.amount})`)),
 		db
@@ -154,7 +151,7 @@ export async function overview(db: Db) {
 			.from(disputes)
 			.where(
 				and(
-					inArray(disputes.stage, OPEN_STAGES),
+					inArray(disputes.stage, [...OPEN_STAGES]),
 					gte(disputes.dueBy, sql`now()`),
 					lt(disputes.dueBy, sql`now() + interval '48 hours'`),
 				),
@@ -183,7 +180,10 @@ export async function overview(db: Db) {
 
 /** How many disputes are being worked on right now. */
 export async function inFlightCount(db: Db): Promise<number> {
-	const [row] = await db.select({ count }).from(disputes).where(inArray(disputes.stage, IN_FLIGHT_STAGES));
+	const [row] = await db
+		.select({ count })
+		.from(disputes)
+		.where(inArray(disputes.stage, [...IN_FLIGHT_STAGES]));
 	return row?.count ?? 0;
 }
 

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import type { Stage } from "../../schema";
+import { canLeave } from "../dispute/transitions";
 import {
 	type ActionDeps,
 	approveDispute,
@@ -7,7 +8,6 @@ import {
 	RETRY_ALL_LIMIT,
 	retryAllFailed,
 	retryDispute,
-	SKIPPABLE_BY_OPERATOR,
 	skipDispute,
 } from "./actions";
 
@@ -34,7 +34,7 @@ export const disputeActions: Record<DisputeActionName, DisputeAction> = {
 	retry: {
 		label: "Retry",
 		confirm: "Re-enqueue the stage that failed. The dispute leaves `failed` at once, so a second click does nothing.",
-		available: (d) => d.stage === "failed",
+		available: (d) => canLeave("retry", d.stage),
 		run: (deps, id, _input, actor) => retryDispute(deps, id, actor),
 	},
 	approve: {
@@ -49,7 +49,7 @@ export const disputeActions: Record<DisputeActionName, DisputeAction> = {
 			"Do not answer this dispute: rebuttal stops working on it and it will not be submitted. Give the reason for the record.",
 		needsReason: true,
 		danger: true,
-		available: (d) => SKIPPABLE_BY_OPERATOR.includes(d.stage),
+		available: (d) => canLeave("skip", d.stage),
 		run: (deps, id, input, actor) => skipDispute(deps, id, input.reason ?? "", actor),
 	},
 };

@@ -1,17 +1,5 @@
 import { z } from "zod";
-
-/** The kinds of notice, each sent at most once per dispute. */
-export const NOTIFY_KINDS = [
-	"new_dispute",
-	"submitted",
-	"won",
-	"lost",
-	"failed",
-	"deadline",
-	"review_overdue",
-	"stripe_handles",
-] as const;
-export type NotifyKind = (typeof NOTIFY_KINDS)[number];
+import { NOTIFY_KINDS } from "../dispute/notices";
 
 /** A Slack-compatible message body: any URL gets the same JSON. */
 export interface NotifyPayload {

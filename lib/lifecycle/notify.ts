@@ -1,18 +1,31 @@
 import { and, eq } from "drizzle-orm";
-import { disputes, notifications } from "../../schema";
+import { type disputes, notifications } from "../../schema";
 import type { Db } from "../db/client";
+import type { Notices, NotifyKind } from "../dispute/notices";
 import { describeError, PermanentError, RetryableError } from "../errors";
 import { formatAmount } from "../format";
 import type { QueueSender } from "../messages";
-import type { NotifyKind, NotifyMessage, NotifyPayload } from "./messages";
+import type { NotifyMessage, NotifyPayload } from "./messages";
 
 type DisputeRow = typeof disputes.$inferSelect;
 
 export interface NotifyDeps {
 	db: Db;
-	notifyQueue?: QueueSender<NotifyMessage>;
-	config: { NOTIFY_WEBHOOK_URL?: string };
+	notifyQueue: QueueSender<NotifyMessage>;
 	now(): Date;
+}
+
+/**
+ * The notification port (lib/dispute/notices.ts) over the notify queue, as functions/wiring.ts builds it; none
+ * when NOTIFY_WEBHOOK_URL is unset or no notify queue is bound, so nothing is sent.
+ */
+export function queuedNotices(
+	deps: Omit<NotifyDeps, "notifyQueue"> & { notifyQueue?: QueueSender<NotifyMessage> },
+	url: string | undefined,
+): Notices | undefined {
+	const { notifyQueue } = deps;
+	if (!url || !notifyQueue) return undefined;
+	return { send: (kind, row) => notify({ ...deps, notifyQueue }, kind, row) };
 }
 
 const HEADLINES: Record<NotifyKind, string> = {
@@ -82,8 +95,7 @@ function hoursLeft(dueBy: Date, now: Date): string {
  * so a notice can never fail or delay a pipeline step; a failed enqueue is logged and its key released so a later
  * step (or the sweep) may try again.
  */
-export async function notify(deps: NotifyDeps, kind: NotifyKind, row: DisputeRow): Promise<boolean> {
-	if (!deps.config.NOTIFY_WEBHOOK_URL || !deps.notifyQueue) return false;
+async function notify(deps: NotifyDeps, kind: NotifyKind, row: DisputeRow): Promise<boolean> {
 	try {
 		const claimed = await deps.db
 			.insert(notifications)
@@ -106,38 +118,6 @@ export async function notify(deps: NotifyDeps, kind: NotifyKind, row: DisputeRow
 		return false;
 	}
 }
-
-const OPEN = ["needs_response", "warning_needs_response"];
-
-const STAGE_NOTICES: Partial<Record<DisputeRow["stage"], NotifyKind>> = {
-	submitted: "submitted",
-	won: "won",
-	lost: "lost",
-	failed: "failed",
-};
-
-/**
- * Called after a pipeline step: reads where the dispute now stands and sends what is due — `new_dispute` the
- * first time rebuttal sees an open dispute, then one notice per stage reached (submitted, won, lost, failed),
- * and `stripe_handles` when it stepped aside for Stripe's own automation. Never throws.
- */
-export async function notifyProgress(deps: NotifyDeps, disputeId: string): Promise<void> {
-	if (!deps.config.NOTIFY_WEBHOOK_URL || !deps.notifyQueue) return;
-	try {
-		const [row] = await deps.db.select().from(disputes).where(eq(disputes.id, disputeId));
-		if (!row || row.status === "unknown") return;
-		if (OPEN.includes(row.status)) await notify(deps, "new_dispute", row);
-		const kind = STAGE_NOTICES[row.stage];
-		if (kind) await notify(deps, kind, row);
-		if (row.stage === "skipped" && row.stageReason?.startsWith(STRIPE_HANDLES_PREFIX))
-			await notify(deps, "stripe_handles", row);
-	} catch (error) {
-		console.warn(`notifications for ${disputeId} not checked: ${describeError(error)}`);
-	}
-}
-
-/** How a skip reason starts when Stripe's own automation handles the evidence (see pipeline/reconcile.ts). */
-export const STRIPE_HANDLES_PREFIX = "Stripe Smart Disputes";
 
 /** Posts one notice. 2xx: delivered; 408, 429 and 5xx (or no answer): retry later; any other status: give up. */
 export async function deliverNotification(

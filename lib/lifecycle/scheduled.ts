@@ -1,10 +1,10 @@
 import type Stripe from "stripe";
 import type { PipelineConfig } from "../config";
 import type { Db } from "../db/client";
+import type { Notices } from "../dispute/notices";
 import { describeError } from "../errors";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
 import { type AccountReport, backfillOpenDisputes } from "./backfill";
-import type { NotifyMessage } from "./messages";
 import { type SweepReport, sweepDeadlines } from "./sweep";
 
 export interface LifecycleDeps {
@@ -13,7 +13,7 @@ export interface LifecycleDeps {
 	config: PipelineConfig;
 	assembleQueue: QueueSender<AssembleMessage>;
 	submitQueue: QueueSender<SubmitMessage>;
-	notifyQueue?: QueueSender<NotifyMessage>;
+	notices?: Notices;
 	now(): Date;
 	sleep?(ms: number): Promise<void>;
 }

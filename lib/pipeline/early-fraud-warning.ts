@@ -2,12 +2,12 @@ import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { earlyFraudWarnings } from "../../schema";
 import type { Db } from "../db/client";
+import { recordAttempt } from "../dispute/store";
 import { PermanentError } from "../errors";
 import type { EventMessage } from "../messages";
 import { onBehalfOf } from "../stripe/client";
 import { stripeCall } from "../stripe/errors";
 import type { PipelineDeps } from "./deps";
-import { recordAttempt } from "./store";
 
 /**
  * `radar.early_fraud_warning.created`: re-reads the warning (and its charge) from Stripe and records it. With the

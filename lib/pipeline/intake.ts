@@ -23,8 +23,15 @@ export async function verifyWebhook(
 	rawBody: string,
 	signatureHeader: string | undefined,
 	secret: string,
+	nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<EventMessage | null> {
 	if (!signatureHeader) throw new WebhookRejected("missing Stripe-Signature header");
+	// stripe-node refuses a timestamp older than the tolerance but accepts any in the future, so a signed delivery
+	// captured once could be replayed for as long as its timestamp lies ahead. Checked before the HMAC: header only.
+	const timestamp = signatureTimestamp(signatureHeader);
+	if (timestamp !== null && timestamp - nowSeconds > SIGNATURE_TOLERANCE_SECONDS) {
+		throw new WebhookRejected("signature verification failed: timestamp is in the future beyond the tolerance");
+	}
 	let event: Stripe.Event;
 	try {
 		event = await Stripe.webhooks.constructEventAsync(
@@ -42,6 +49,16 @@ export async function verifyWebhook(
 		throw new WebhookRejected("body is not a valid JSON event");
 	}
 	return toEventMessage(event);
+}
+
+/** The `t=` of a Stripe-Signature header read as stripe-node reads it (the last one, parseInt); null if none. */
+export function signatureTimestamp(header: string): number | null {
+	let timestamp: number | null = null;
+	for (const item of header.split(",")) {
+		const [key, value] = item.split("=");
+		if (key === "t") timestamp = Number.parseInt(value ?? "", 10);
+	}
+	return timestamp !== null && Number.isFinite(timestamp) ? timestamp : null;
 }
 
 function toEventMessage(event: Stripe.Event): EventMessage | null {
@@ -63,7 +80,14 @@ function toEventMessage(event: Stripe.Event): EventMessage | null {
 	const objectId = raw.data?.object?.id;
 	if (typeof objectId !== "string" || !/^\w+$/.test(objectId)) throw new WebhookRejected("event has no object id");
 	if (!/^evt_\w+$/.test(raw.id)) throw new WebhookRejected("event id is malformed");
-	const account = typeof raw.account === "string" && /^acct_\w+$/.test(raw.account) ? raw.account : null;
+	// Absent (or null) means the platform's own event; anything else must be a connected account id, or the
+	// event would be processed against the platform's disputes.
+	if (raw.account !== undefined && raw.account !== null) {
+		if (typeof raw.account !== "string" || !/^acct_\w+$/.test(raw.account)) {
+			throw new WebhookRejected("event account is malformed");
+		}
+	}
+	const account = typeof raw.account === "string" ? raw.account : null;
 	return {
 		kind: "event",
 		eventId: raw.id,

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { SECRET_NAMES } from "../../lib/config";
 import { checkActivityIndex } from "./checks/activity-index";
 import { checkActivityKinds } from "./checks/activity-kinds";
 import { checkConfig } from "./checks/config";
@@ -15,15 +16,6 @@ export interface DoctorOptions {
 	/** Fail unless the key is of this mode. */
 	expectMode?: StripeMode;
 }
-
-/** Names whose values never appear in the report. */
-const SECRET_NAMES = [
-	"STRIPE_SECRET_KEY",
-	"STRIPE_WEBHOOK_SECRET",
-	"DATABASE_URL",
-	"DASHBOARD_TOKEN",
-	"ANTHROPIC_API_KEY",
-];
 
 /** Runs every check against the given configuration and returns one result per line of the report. */
 export async function runDoctor(
@@ -107,6 +99,7 @@ export async function runDoctor(
 		await client?.end().catch(() => {});
 	}
 
+	// Secret values never appear in the report, whole or quoted in an error message.
 	const secrets = SECRET_NAMES.map((name) => env[name]).filter((v): v is string => Boolean(v));
 	return results.map((r) => ({
 		...r,

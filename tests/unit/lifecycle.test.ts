@@ -1,11 +1,11 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reconcile, stripeHandlesEvidence } from "../../lib/dispute/reconcile";
 import { RetryableError } from "../../lib/errors";
 import type { NotifyMessage } from "../../lib/lifecycle/messages";
 import { buildPayload, deliverNotification, redact } from "../../lib/lifecycle/notify";
 import { sweepDeadlines } from "../../lib/lifecycle/sweep";
 import type { AssembleMessage, SubmitMessage } from "../../lib/messages";
-import { reconcile, stripeHandlesEvidence } from "../../lib/pipeline/reconcile";
 import { openTestDatabase, type TestDatabase } from "../support/database";
 
 let database: TestDatabase;
@@ -32,7 +32,7 @@ describe("coexistence with Stripe Smart Disputes", () => {
 	it("skips a dispute Stripe handles, with the reason, but never one rebuttal already submitted", () => {
 		for (const intended of ["smart_disputes", "prefer_smart_disputes"]) {
 			const d = dispute({ intended_submission_method: intended });
-			expect(stripeHandlesEvidence(d)).toContain(intended);
+			expect(stripeHandlesEvidence(d)?.message).toContain(intended);
 			expect(reconcile(d, "received", now)).toMatchObject({ action: "skip" });
 			expect(reconcile(d, "staged", now)).toMatchObject({ action: "skip" });
 			expect(reconcile(d, "submitted", now)).toEqual({ action: "none" });
@@ -46,7 +46,7 @@ describe("coexistence with Stripe Smart Disputes", () => {
 		});
 		expect(reconcile(bySmart, "received", now)).toEqual({
 			action: "skip",
-			reason: expect.stringContaining("Stripe Smart Disputes submitted"),
+			reason: { code: "smart_disputes_submitted", message: expect.stringContaining("Stripe Smart Disputes submitted") },
 		});
 	});
 });

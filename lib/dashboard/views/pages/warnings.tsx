@@ -1,6 +1,6 @@
-import type { listEarlyFraudWarnings } from "../queries";
-import { money, when } from "./format";
-import { Layout } from "./layout";
+import type { listEarlyFraudWarnings } from "../../queries";
+import { money, when } from "../format";
+import { Layout } from "../layout";
 
 type Warnings = Awaited<ReturnType<typeof listEarlyFraudWarnings>>;
 

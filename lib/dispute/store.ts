@@ -91,18 +91,48 @@ export async function getDispute(db: Db, disputeId: string): Promise<DisputeRow 
 	return row;
 }
 
-type DisputeChanges = Partial<
+/** The `status` of a dispute row written before Stripe ever answered for it (see `ensureDisputeRow`). */
+export const PLACEHOLDER_STATUS = "unknown";
+
+/**
+ * Writes a placeholder row for a dispute that failed before its first row was written (Stripe unreachable, say),
+ * so it can be marked failed and retried; the next pass that reads it from Stripe fills it in.
+ */
+export async function ensureDisputeRow(db: Db, disputeId: string): Promise<void> {
+	await db
+		.insert(disputes)
+		.values({
+			id: disputeId,
+			amount: 0,
+			currency: "",
+			reason: "unknown",
+			status: PLACEHOLDER_STATUS,
+			stage: "received",
+		})
+		.onConflictDoNothing();
+}
+
+export type DisputeChanges = Partial<
 	Pick<
 		DisputeRow,
-		"stageReason" | "failedStage" | "lastError" | "submittedAt" | "outcome" | "closedAt" | "accountId" | "accountMatch"
+		| "stageReason"
+		| "stageReasonCode"
+		| "failedStage"
+		| "lastError"
+		| "submittedAt"
+		| "outcome"
+		| "closedAt"
+		| "accountId"
+		| "accountMatch"
 	>
 >;
 
 /**
  * Moves a dispute to `to` only from one of the stages in `from`, atomically. Concurrent deliveries race on
- * this update and exactly one wins; the return value says whether this caller did.
+ * this update and exactly one wins; the return value says whether this caller did. The primitive under
+ * `move()` (lib/dispute/move.ts), which checks the move against the transition table: nothing else calls it.
  */
-export async function transition(
+export async function setStageIf(
 	db: Db,
 	disputeId: string,
 	from: readonly Stage[],
@@ -115,13 +145,6 @@ export async function transition(
 		.where(and(eq(disputes.id, disputeId), inArray(disputes.stage, [...from])))
 		.returning({ id: disputes.id });
 	return moved.length > 0;
-}
-
-export async function updateDispute(db: Db, disputeId: string, changes: DisputeChanges): Promise<void> {
-	await db
-		.update(disputes)
-		.set({ updatedAt: sql`now()`, ...changes })
-		.where(eq(disputes.id, disputeId));
 }
 
 export interface AttemptRecord {

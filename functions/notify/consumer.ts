@@ -1,8 +1,8 @@
-import { notifyConfigSchema, parseConfig } from "../config";
-import { describeError } from "../errors";
-import { type ConsumedMessage, consumeEach } from "../queue";
-import { notifyMessageSchema } from "./messages";
-import { deliverNotification } from "./notify";
+import { notifyConfigSchema, parseConfig } from "../../lib/config";
+import { describeError } from "../../lib/errors";
+import { notifyMessageSchema } from "../../lib/lifecycle/messages";
+import { deliverNotification } from "../../lib/lifecycle/notify";
+import { type ConsumedMessage, consumeDeadLetters, consumeEach } from "../../lib/queue";
 
 /** The part of a queue batch the notify consumer reads. */
 export interface NotifyBatch {
@@ -18,10 +18,9 @@ export interface NotifyBatch {
 export async function consumeNotifications(batch: NotifyBatch, env: unknown): Promise<void> {
 	const config = parseConfig(notifyConfigSchema, env);
 	if (batch.queue.endsWith("-dlq")) {
-		for (const message of batch.messages) {
+		await consumeDeadLetters(batch.messages, notifyMessageSchema, async (_body, message) => {
 			console.error(`notification dropped after ${message.attempts} deliveries`, JSON.stringify(message.body));
-			message.ack();
-		}
+		});
 		return;
 	}
 	const url = config.NOTIFY_WEBHOOK_URL;
