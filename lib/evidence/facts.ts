@@ -425,7 +425,7 @@ function wholeMonths(from: string | null, to: string): number | null {
 }
 
 function accessDisplay(value: string, n: number, firstAt: string, lastAt: string): string {
-	return `${value}: ${formatCount(n)} events, ${formatDate(firstAt)} to ${formatDate(lastAt)}`;
+	return `${value}: ${plural(n, "event")}, ${formatDate(firstAt)} to ${formatDate(lastAt)}`;
 }
 
 /** Activity kinds (as slugs) that record a cancellation. */

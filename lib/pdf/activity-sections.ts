@@ -1,6 +1,6 @@
 /** Exhibits about what the customer did: use of the service, access history, things made. */
 import type { AccessPoint, ArtifactSummary, EvidenceCase, Narrative } from "../evidence/types";
-import { formatCount, formatDate, formatShortDateTime, formatStamp, plural } from "../format";
+import { formatCount, formatDate, formatShortDateTime, formatStamp, noun, plural } from "../format";
 import { CHART_HEIGHT, drawWeeklyChart, weeklySeries } from "./chart";
 import { BODY, COLORS, SMALL, type Writer } from "./layout";
 import { factById, IP_LIKE, keep, moreLine, present, type Row, type SectionArgs } from "./section-kit";
@@ -191,7 +191,8 @@ export function thingsMade(w: Writer, { c, limits, ctx, clip }: SectionArgs): vo
 	if (images.length > 0)
 		rows.push([
 			"Shown below",
-			images.length === 1 ? "the latest image" : `the latest ${formatCount(images.length)} images`,
+			// "the latest image" for one, "the latest 3 images" for more: never "the latest 1 images".
+			images.length === 1 ? `the latest ${noun(1, "image")}` : `the latest ${plural(images.length, "image")}`,
 		]);
 	w.keyValues(rows, 190);
 	w.space(6);
@@ -255,6 +256,6 @@ export function thingsMade(w: Writer, { c, limits, ctx, clip }: SectionArgs): vo
 		moreLine(w, shown.length, total, "things made");
 	} else {
 		const missing = c.artifacts.filter((a) => notes.has(a.id) && !shownIds.has(a.id)).length;
-		if (missing > 0) w.note(`${formatCount(missing)} images could not be shown.`);
+		if (missing > 0) w.note(`${plural(missing, "image")} could not be shown.`);
 	}
 }

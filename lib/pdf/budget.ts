@@ -3,7 +3,7 @@
  * out at each rung in turn and keeps the first that fits; the cover states what a rung leaves out.
  */
 import type { EvidenceCase } from "../evidence/types";
-import { formatCount } from "../format";
+import { formatCount, plural } from "../format";
 
 export interface Limits {
 	summaryChars: number;
@@ -136,7 +136,7 @@ export function omissions(c: EvidenceCase, limits: Limits, shownImages = 0): str
 		out.push(`the list of things the customer made (${formatCount(c.artifacts.length)})`);
 	if (limits.thumbnails === 0 && shownImages > 0) out.push("the image thumbnails");
 	if (limits.recent === 0 && (c.usage?.recent.length ?? 0) > 0)
-		out.push(`the recent activity list (${formatCount(c.usage?.recent.length ?? 0)} events)`);
+		out.push(`the recent activity list (${plural(c.usage?.recent.length ?? 0, "event")})`);
 	if (limits.topAccess === 0 && ((c.usage?.topIps.length ?? 0) > 0 || (c.usage?.topDevices.length ?? 0) > 0))
 		out.push("the lists of most used IP addresses and devices");
 	return out;
