@@ -623,4 +623,18 @@ describe("the memory budget of one document's images", () => {
 		});
 		expect(pdfImageCount(unbounded.bytes)).toBe(6);
 	});
+
+	it("counts the thumbnails in words: 'the latest image' for one, never 'the latest 1 images'", async () => {
+		const c = makeEvidenceCase({ artifacts });
+		const one = await renderEvidencePdf(c, makeNarrative(), {
+			fonts,
+			images: ten,
+			maxImageMemoryBytes: renderMemoryBytes(ten.images[0]!),
+		});
+		const oneText = pdfText(one.bytes);
+		expect(oneText).toMatch(/Shown below\s+the latest image\b/);
+		expect(oneText).not.toMatch(/latest 1 images/);
+		const two = await renderEvidencePdf(c, makeNarrative(), { fonts, images: ten });
+		expect(pdfText(two.bytes)).toMatch(/Shown below\s+the latest 2 images\b/);
+	});
 });
