@@ -6,6 +6,7 @@ import { getEvidence, listAttempts, NO_ACCOUNT_MATCH } from "../dispute/store";
 import { IN_FLIGHT_STAGES, OPEN_STAGES } from "../dispute/transitions";
 import { NotFoundError } from "../errors";
 import { getAssessment, presentAssessment } from "../evidence/assess";
+import type { EvidenceTrace } from "../narrative/trace";
 import { couldHaveHelped } from "../outcomes/learn";
 import { programmesFor } from "../outcomes/monitoring";
 
@@ -101,6 +102,8 @@ export async function disputeDetail(db: Db, disputeId: string) {
 					fields: evidence.fields,
 					narrative: evidence.narrative,
 					factCount: Array.isArray(evidence.facts) ? evidence.facts.length : 0,
+					/** Each letter point and paragraph with its fact ids, the exhibits, the verifier's findings. */
+					trace: (evidence.trace as EvidenceTrace | null) ?? null,
 					stagedAt: evidence.updatedAt.toISOString(),
 				}
 			: null,

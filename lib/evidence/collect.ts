@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import type { Db } from "../db/client";
 import { listArtifacts } from "./artifacts";
 import { buildFacts } from "./facts";
+import { loadActivityKinds } from "./kind-labels";
 import { matchAccount, summariseAccount } from "./match";
 import {
 	collectPriorPayments,
@@ -45,7 +46,7 @@ export async function collectEvidenceCase(
 	const account = match ? summariseAccount(match.row, match.matchedBy) : null;
 
 	const customerSummary = summariseCustomer(customer, charge);
-	const [usageResult, ipResult, artifactResult, priorPayments, windowResult] = await Promise.all([
+	const [usageResult, ipResult, artifactResult, priorPayments, windowResult, activityKinds] = await Promise.all([
 		account ? summariseUsage(db, account.id, chargeAt) : Promise.resolve({ usage: null, rowsFetched: 0 }),
 		checkPurchaseIp(db, account?.id ?? null, chargeAt, purchaseIpFromStripe(charge)),
 		account ? listArtifacts(db, account.id) : Promise.resolve({ artifacts: [], count: 0, rowsFetched: 0 }),
@@ -53,6 +54,7 @@ export async function collectEvidenceCase(
 		account
 			? summariseChargeWindow(db, account.id, chargeAt, servicePeriodStartOf(charge))
 			: Promise.resolve({ window: null, rowsFetched: 0 }),
+		account ? loadActivityKinds(db) : Promise.resolve([]),
 	]);
 	rowsFetched += usageResult.rowsFetched + ipResult.rowsFetched + artifactResult.rowsFetched + windowResult.rowsFetched;
 
@@ -68,6 +70,7 @@ export async function collectEvidenceCase(
 		purchaseIp: ipResult.purchaseIp,
 		artifactCount: artifactResult.count,
 		chargeWindow: usageResult.usage ? windowResult.window : null,
+		activityKinds,
 	};
 	return { evidenceCase: { ...parts, facts: buildFacts(parts) }, rowsFetched };
 }

@@ -6,6 +6,8 @@
  * Times are ISO-8601 strings (UTC); amounts are integers in the currency's minor unit.
  */
 
+import type { ActivityKindLabel } from "./kinds";
+
 export type FactSource = "stripe" | "merchant_db";
 
 /** One verifiable statement, with a stable id that narratives cite, e.g. `account.signup_at`. */
@@ -145,6 +147,8 @@ export interface EvidenceCase {
 	priorPayments: PriorPayments;
 	artifacts: ArtifactSummary[];
 	facts: Fact[];
+	/** The merchant's labels for activity kinds (`rebuttal.activity_kinds`); the defaults apply without them. */
+	activityKinds?: ActivityKindLabel[];
 }
 
 /** A paragraph of the written case and the facts it rests on. */

@@ -5,8 +5,9 @@ import { PermanentError } from "../errors";
 import { loadArtifactImages } from "../evidence/artifact-images";
 import { assessDispute, saveAssessment } from "../evidence/assess";
 import { collectEvidenceCase } from "../evidence/collect";
-import { assertFileBudget, buildEvidenceFields } from "../evidence/fields";
+import { assertFileBudget, buildEvidenceFields, reportFileField } from "../evidence/fields";
 import { loadSupportMessages } from "../evidence/support-messages";
+import { buildTrace } from "../narrative/trace";
 import { writeNarrative } from "../narrative/writer";
 import { evidenceArchiveKey } from "../pdf/archive";
 import { renderEvidencePdf } from "../pdf/render";
@@ -50,10 +51,15 @@ export async function assembleEvidence(
 	// The reason playbook's judgement of the case, Visa CE 3.0 and the submission policy, for submit and the API.
 	const { assessment } = await assessDispute({ db, stripe, requestOptions: options }, dispute, charge, evidenceCase);
 	await saveAssessment(db, dispute.id, assessment);
+	const ce3 =
+		assessment.ce3.status === "qualified"
+			? { priorCharges: assessment.ce3.priorCharges, matched: assessment.ce3.matched }
+			: null;
 	const written = await writeNarrative(evidenceCase, {
 		config: deps.config,
 		now: deps.now,
 		deadline: evidenceCase.dispute.dueBy ? new Date(evidenceCase.dispute.dueBy) : null,
+		ce3,
 	});
 	const narrative = written.narrative;
 	// Thumbnails and quoted support messages: an image or message that cannot be loaded is left out, never fatal.
@@ -75,6 +81,8 @@ export async function assembleEvidence(
 		messages,
 		maxPages,
 		maxBytes,
+		ce3,
+		reportField: reportFileField(dispute.reason),
 	});
 
 	// Stripe's limits are checked before anything reaches Stripe: a violation is a permanent error, not a retry.
@@ -118,6 +126,11 @@ export async function assembleEvidence(
 		writerModel: written.model,
 		writerUsage: written.usage,
 		playbook: assessment.playbook,
+		// Fact ids, exhibits and the verifier's findings: in the record, never in what the issuer reads.
+		trace: buildTrace(evidenceCase, narrative, pdf.letter, written.findings, {
+			ce3Qualified: ce3 !== null,
+			hasMessages: messages.length > 0,
+		}),
 		fileId,
 		pdfKey,
 		pdfSha256: pdf.sha256,
