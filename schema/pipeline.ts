@@ -108,6 +108,11 @@ export const evidence = rebuttal.table("evidence", {
 	writerModel: text("writer_model"),
 	writerUsage: jsonb("writer_usage"),
 	playbook: text("playbook").notNull(),
+	/**
+	 * Traceability kept out of the submitted evidence: each letter point and paragraph with the fact ids it rests
+	 * on, the exhibits, and the verifier's findings on the model's last answer (see `EvidenceTrace`).
+	 */
+	trace: jsonb("trace"),
 	fileId: text("file_id").notNull(),
 	pdfKey: text("pdf_key").notNull(),
 	pdfSha256: text("pdf_sha256").notNull(),

@@ -6,6 +6,7 @@ import { getEvidence, listAttempts, NO_ACCOUNT_MATCH } from "../dispute/store";
 import { IN_FLIGHT_STAGES, OPEN_STAGES } from "../dispute/transitions";
 import { NotFoundError } from "../errors";
 import { getAssessment, presentAssessment } from "../evidence/assess";
+import type { EvidenceTrace } from "../narrative/trace";
 import { couldHaveHelped } from "../outcomes/learn";
 import { programmesFor } from "../outcomes/monitoring";
 
@@ -99,8 +100,19 @@ export async function disputeDetail(db: Db, disputeId: string) {
 						download: `/api/disputes/${encodeURIComponent(disputeId)}/evidence.pdf`,
 					},
 					fields: evidence.fields,
+					/** The receipt, policy and communication files beside the report, and those left out with why. */
+					documents: evidence.documents.map((d) => ({
+						field: d.field,
+						title: d.title,
+						fileId: d.fileId,
+						pages: d.pages,
+						bytes: d.bytes,
+					})),
+					droppedDocuments: evidence.droppedDocuments,
 					narrative: evidence.narrative,
 					factCount: Array.isArray(evidence.facts) ? evidence.facts.length : 0,
+					/** Each letter point and paragraph with its fact ids, the exhibits, the verifier's findings. */
+					trace: (evidence.trace as EvidenceTrace | null) ?? null,
 					stagedAt: evidence.updatedAt.toISOString(),
 				}
 			: null,

@@ -4,6 +4,7 @@ import { listArtifacts } from "./artifacts";
 import { collectBilling, isRenewal } from "./billing";
 import { loadCancellationState } from "./cancellations";
 import { buildFacts, CANCEL_KINDS } from "./facts";
+import { loadActivityKinds } from "./kind-labels";
 import { matchAccount, summariseAccount } from "./match";
 import { gateRedFlags } from "./red-flags";
 import {
@@ -51,19 +52,21 @@ export async function collectEvidenceCase(
 	const customerSummary = summariseCustomer(customer, charge);
 	// Billing first: a renewal the merchant charged to a saved card has no purchase IP to infer.
 	const billing = await collectBilling(stripe, charge, deps.requestOptions);
-	const [usageResult, ipResult, artifactResult, prior, windowResult, refunds, cancellationState] = await Promise.all([
-		account ? summariseUsage(db, account.id, chargeAt) : Promise.resolve({ usage: null, rowsFetched: 0 }),
-		checkPurchaseIp(db, account?.id ?? null, chargeAt, purchaseIpFromStripe(charge), {
-			inferNearCharge: !isRenewal(billing),
-		}),
-		account ? listArtifacts(db, account.id) : Promise.resolve({ artifacts: [], count: 0, rowsFetched: 0 }),
-		collectPriorPaymentsWithFirst(stripe, customerIdOf(charge, customer), charge, deps.requestOptions),
-		account
-			? summariseChargeWindow(db, account.id, chargeAt, servicePeriodStartOf(charge))
-			: Promise.resolve({ window: null, rowsFetched: 0 }),
-		collectRefunds(stripe, charge.id, deps.requestOptions),
-		account ? loadCancellationState(db, account.id, chargeAt, [...CANCEL_KINDS]) : Promise.resolve(null),
-	]);
+	const [usageResult, ipResult, artifactResult, prior, windowResult, refunds, cancellationState, activityKinds] =
+		await Promise.all([
+			account ? summariseUsage(db, account.id, chargeAt) : Promise.resolve({ usage: null, rowsFetched: 0 }),
+			checkPurchaseIp(db, account?.id ?? null, chargeAt, purchaseIpFromStripe(charge), {
+				inferNearCharge: !isRenewal(billing),
+			}),
+			account ? listArtifacts(db, account.id) : Promise.resolve({ artifacts: [], count: 0, rowsFetched: 0 }),
+			collectPriorPaymentsWithFirst(stripe, customerIdOf(charge, customer), charge, deps.requestOptions),
+			account
+				? summariseChargeWindow(db, account.id, chargeAt, servicePeriodStartOf(charge))
+				: Promise.resolve({ window: null, rowsFetched: 0 }),
+			collectRefunds(stripe, charge.id, deps.requestOptions),
+			account ? loadCancellationState(db, account.id, chargeAt, [...CANCEL_KINDS]) : Promise.resolve(null),
+			account ? loadActivityKinds(db) : Promise.resolve([]),
+		]);
 	rowsFetched += usageResult.rowsFetched + ipResult.rowsFetched + artifactResult.rowsFetched + windowResult.rowsFetched;
 
 	const parts: CaseParts = {
@@ -82,6 +85,7 @@ export async function collectEvidenceCase(
 		refunds,
 		billing,
 		cancellationState,
+		activityKinds,
 	};
 	// The red-flag gate: what argues for the cardholder is withheld from everything submitted, kept for the operator.
 	const gated = gateRedFlags(parts, buildFacts(parts));

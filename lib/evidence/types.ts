@@ -8,6 +8,7 @@
 
 import type { BillingSummary } from "./billing";
 import type { CancellationState } from "./cancellations";
+import type { ActivityKindLabel } from "./kinds";
 import type { FirstCardPayment } from "./stripe-facts";
 
 export type FactSource = "stripe" | "merchant_db";
@@ -149,6 +150,8 @@ export interface EvidenceCase {
 	priorPayments: PriorPayments;
 	artifacts: ArtifactSummary[];
 	facts: Fact[];
+	/** The merchant's labels for activity kinds (`rebuttal.activity_kinds`); the defaults apply without them. */
+	activityKinds?: ActivityKindLabel[];
 }
 
 /** A paragraph of the written case and the facts it rests on. */

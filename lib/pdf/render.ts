@@ -10,10 +10,12 @@ import { DEFAULT_MAX_IMAGE_MEMORY_BYTES, renderMemoryBytes } from "../evidence/i
 import type { SupportMessage } from "../evidence/support-messages";
 import type { EvidenceCase, Narrative } from "../evidence/types";
 import { formatCount, parseTime } from "../format";
+import type { Ce3Summary } from "../narrative/letter";
 import { LADDER } from "./budget";
 import { PdfBudgetError, PdfFontError } from "./errors";
+import type { ExtraDocument } from "./exhibits";
 import { COLORS, type Op, PAGE, type Rgb, Writer } from "./layout";
-import { writeEvidence } from "./sections";
+import { type LetterRecord, writeEvidence } from "./sections";
 import { cleanMetadata, directionalRuns, TextShaper } from "./text";
 
 export interface PdfFonts {
@@ -33,6 +35,12 @@ export interface RenderOptions {
 	maxImageMemoryBytes?: number;
 	/** The latest support messages, newest first, quoted in the communications section. */
 	messages?: readonly SupportMessage[];
+	/** Visa CE 3.0, when it qualified: the letter names it with the two earlier payments and what matched. */
+	ce3?: Ce3Summary | null;
+	/** The Stripe file field this report is uploaded in (the exhibits' field); default `uncategorized_file`. */
+	reportField?: string;
+	/** Documents uploaded besides this report (receipt, policy, messages), listed as exhibits after its sections. */
+	documents?: readonly ExtraDocument[];
 }
 
 export interface RenderedPdf {
@@ -40,6 +48,8 @@ export interface RenderedPdf {
 	pages: number;
 	/** Lowercase hex SHA-256 of `bytes`. */
 	sha256: string;
+	/** The letter's points (with the fact ids they rest on) and exhibits, for the dispute's record. */
+	letter: LetterRecord;
 }
 
 export const DEFAULT_MAX_PAGES = 10;
@@ -214,8 +224,8 @@ async function embedImages(ctx: Context, images: readonly ArtifactImage[], notes
 }
 
 /**
- * Renders the case within `maxPages` and `maxBytes`: lists are cut first, then the fact index, the supporting
- * records and the recent activity are left out (the cover says so). Images are chosen to fit the byte budget;
+ * Renders the case within `maxPages` and `maxBytes`: lists are cut first, then the supporting records and the
+ * recent activity are left out (the cover letter says so). Images are chosen to fit the byte budget;
  * when the file is still too large, the largest image is left out first. Throws `PdfBudgetError` when even the
  * leanest document does not fit, `PdfFontError` when the fonts cannot be read.
  */
@@ -249,12 +259,21 @@ export async function renderEvidencePdf(
 		ctx ??= await createContext(evidenceCase, options.fonts);
 		const shown = images.slice(0, limits.thumbnails);
 		const writer = new Writer(ctx.shaper, maxPages);
-		writeEvidence(writer, evidenceCase, narrative, limits, {
-			maxPages,
-			images: shown,
-			imageNotes: notes,
-			messages: options.messages ?? [],
-		});
+		const letter = writeEvidence(
+			writer,
+			evidenceCase,
+			narrative,
+			limits,
+			{
+				maxPages,
+				images: shown,
+				imageNotes: notes,
+				messages: options.messages ?? [],
+				ce3: options.ce3 ?? null,
+				documents: options.documents ?? [],
+			},
+			options.reportField ?? "uncategorized_file",
+		);
 		if (writer.overflow) {
 			pagesNeeded = true;
 			rung++;
@@ -271,7 +290,7 @@ export async function renderEvidencePdf(
 		draw(ctx, writer.pages, footer);
 		const bytes = await ctx.doc.save({ useObjectStreams: true, addDefaultPage: false, updateFieldAppearances: false });
 		if (bytes.length <= maxBytes) {
-			return { bytes, pages: writer.pages.length, sha256: await sha256Hex(bytes) };
+			return { bytes, pages: writer.pages.length, sha256: await sha256Hex(bytes), letter };
 		}
 		smallestBytes = bytes.length;
 		ctx = null; // drawn into: start the next, leaner attempt from a fresh document

@@ -15,6 +15,7 @@ import { merchantIdentity } from "../evidence/merchant";
 import { caseReason } from "../evidence/playbooks";
 import { loadPoliciesInForce } from "../evidence/policies";
 import { loadSupportMessages } from "../evidence/support-messages";
+import { buildTrace } from "../narrative/trace";
 import { writeNarrative } from "../narrative/writer";
 import { evidenceArchiveKey } from "../pdf/archive";
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, renderEvidencePdf } from "../pdf/render";
@@ -58,10 +59,15 @@ export async function assembleEvidence(
 	);
 	// The reason playbook's judgement of the case, Visa CE 3.0 and the submission policy, for submit and the API.
 	const { assessment } = await assessDispute({ db, stripe, requestOptions: options }, dispute, charge, evidenceCase);
+	const ce3 =
+		assessment.ce3.status === "qualified"
+			? { priorCharges: assessment.ce3.priorCharges, matched: assessment.ce3.matched }
+			: null;
 	const written = await writeNarrative(evidenceCase, {
 		config: deps.config,
 		now: deps.now,
 		deadline: evidenceCase.dispute.dueBy ? new Date(evidenceCase.dispute.dueBy) : null,
+		ce3,
 	});
 	const narrative = written.narrative;
 	// Thumbnails and quoted support messages: an image or message that cannot be loaded is left out, never fatal.
@@ -78,28 +84,37 @@ export async function assembleEvidence(
 	// The PDF gives one generic reason for a missing image; the specific one is for the operator's logs.
 	for (const u of images.unavailable)
 		console.warn(`dispute ${dispute.id}: artifact ${u.artifactId} image: ${u.reason}`);
-	// Every file of the dispute shares one page budget: the report never takes more than all of it.
-	const { PDF_MAX_PAGES, PDF_MAX_BYTES, EVIDENCE_MAX_PAGES } = deps.config;
-	const pdf = await renderEvidencePdf(evidenceCase, narrative, {
-		fonts: deps.fonts,
-		images,
-		messages: messages.filter((m) => m.from === "customer").slice(0, 5),
-		maxPages: Math.min(PDF_MAX_PAGES ?? DEFAULT_MAX_PAGES, EVIDENCE_MAX_PAGES),
-		maxBytes: Math.min(PDF_MAX_BYTES ?? DEFAULT_MAX_BYTES, FILES_TOTAL_LIMIT),
-	});
-	// The receipt, the policy in force and the customer's messages, each its own PDF, within what is left.
+	// The receipt, the policy in force and the customer's messages, each its own PDF.
 	const built = await buildCaseDocuments(evidenceCase, {
 		merchant,
 		policies: await loadPoliciesInForce(db, new Date(charge.created * 1000)),
 		messages,
 		fonts: deps.fonts,
 	});
+	// Every file of the dispute shares one page budget: the report never takes more than all of it, and its cover
+	// letter lists the other documents as exhibits. A document that does not fit is dropped and the report, now
+	// listing one exhibit fewer, rendered again (it can only shrink, so what was kept still fits).
+	const { PDF_MAX_PAGES, PDF_MAX_BYTES, EVIDENCE_MAX_PAGES } = deps.config;
 	const reportField = reportFileField(caseReason(evidenceCase.dispute));
+	const renderReport = (documents: readonly EvidenceDocument[]) =>
+		renderEvidencePdf(evidenceCase, narrative, {
+			fonts: deps.fonts,
+			images,
+			messages: messages.filter((m) => m.from === "customer").slice(0, 5),
+			maxPages: Math.min(PDF_MAX_PAGES ?? DEFAULT_MAX_PAGES, EVIDENCE_MAX_PAGES),
+			maxBytes: Math.min(PDF_MAX_BYTES ?? DEFAULT_MAX_BYTES, FILES_TOTAL_LIMIT),
+			ce3,
+			reportField,
+			documents: documents.map((d) => ({ title: d.title, field: d.field })),
+		});
+	const budget = { maxBytes: FILES_TOTAL_LIMIT, maxPages: EVIDENCE_MAX_PAGES };
+	let pdf = await renderReport(built.documents);
 	const { kept, dropped } = fitDocuments(
 		{ field: reportField, bytes: pdf.bytes.byteLength, pages: pdf.pages },
 		built.documents,
-		{ maxBytes: FILES_TOTAL_LIMIT, maxPages: EVIDENCE_MAX_PAGES },
+		budget,
 	);
+	if (dropped.length > 0) pdf = await renderReport(kept);
 	await saveAssessment(db, dispute.id, {
 		...assessment,
 		wouldHelp: [...built.wouldHelp, ...dropped.map((d) => `${d.title} (left out: ${d.reason})`)],
@@ -156,6 +171,11 @@ export async function assembleEvidence(
 		writerModel: written.model,
 		writerUsage: written.usage,
 		playbook: assessment.playbook,
+		// Fact ids, exhibits and the verifier's findings: in the record, never in what the issuer reads.
+		trace: buildTrace(evidenceCase, narrative, pdf.letter, written.findings, {
+			ce3Qualified: ce3 !== null,
+			hasMessages: messages.length > 0,
+		}),
 		fileId,
 		pdfKey,
 		pdfSha256: pdf.sha256,

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { SECRET_NAMES } from "../../lib/config";
 import { checkActivityIndex } from "./checks/activity-index";
+import { checkActivityKinds } from "./checks/activity-kinds";
 import { checkConfig } from "./checks/config";
 import { connectDatabase } from "./checks/database";
 import { customerIdResult, disputeMatchResult, type MatchSummary, matchDisputes } from "./checks/matching";
@@ -57,6 +58,10 @@ export async function runDoctor(
 				if (data) {
 					results.push(...data.results);
 					counts = data.accounts;
+				}
+				if (m.usable.has("activity")) {
+					const kinds = await guarded("data.activity_kinds", () => checkActivityKinds(db), results);
+					if (kinds) results.push(kinds);
 				}
 			}
 		} else {

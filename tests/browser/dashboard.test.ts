@@ -177,6 +177,30 @@ describe("dashboard in auto mode", () => {
 		expect((await download.body()).subarray(0, 5).toString()).toBe("%PDF-");
 	});
 
+	it("shows the operator the facts behind the letter, kept apart from the text the issuer reads", async () => {
+		const { disputes } = (await (await stack.api("/api/disputes?stage=submitted")).json()) as {
+			disputes: { id: string }[];
+		};
+		const id = disputes[0]!.id;
+		const detail = (await (await stack.api(`/api/disputes/${id}`)).json()) as {
+			evidence: { trace: { letter: { points: { factIds: string[] }[] } } | null } | null;
+		};
+		const points = detail.evidence!.trace!.letter.points;
+		const cited = points.flatMap((p) => p.factIds);
+		expect(cited.length).toBeGreaterThan(0);
+		await page.goto(`${stack.workerUrl}/dashboard/disputes/${id}`);
+		const facts = page.locator("details", { hasText: "Facts behind the letter" });
+		await facts.locator("summary").click();
+		await expect.poll(() => facts.locator("ol > li").count()).toBe(points.length);
+		expect(await facts.locator("ol").isVisible()).toBe(true);
+		const shown = (await facts.textContent()) ?? "";
+		for (const factId of cited) expect(shown).toContain(factId);
+		expect(shown).toContain("Paragraphs cite:");
+		// The narrative the issuer reads names no fact id.
+		const narrative = (await page.locator(".case").textContent()) ?? "";
+		for (const factId of cited) expect(narrative).not.toContain(factId);
+	});
+
 	it("marks every /api JSON answer no-store and nosniff", async () => {
 		for (const path of ["/api/disputes", "/api/early-fraud-warnings"]) {
 			const response = await stack.api(path);

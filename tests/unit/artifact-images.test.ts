@@ -509,12 +509,14 @@ describe("the PDF with artifact images", () => {
 			expect(pdfImageCount(pdf.bytes)).toBeGreaterThanOrEqual(1);
 			const text = pdfText(pdf.bytes);
 			expect(text).toContain("Left out to keep the document within its size limit");
-			expect(text).toContain("Fact index");
+			// Images never push a section out: the last exhibit is still there, and nothing is left out.
+			expect(text).toContain("· Earlier payments");
+			expect(text).not.toContain("leaves out");
 		}
 		// A smaller byte limit takes fewer images, still a complete document.
 		const small = await renderEvidencePdf(c, makeNarrative(), { fonts, images: loaded, maxBytes: 600_000 });
 		expect(small.bytes.byteLength).toBeLessThanOrEqual(600_000);
-		expect(pdfText(small.bytes)).toContain("The transaction");
+		expect(pdfText(small.bytes)).toContain("· The payment");
 	});
 });
 
@@ -620,5 +622,19 @@ describe("the memory budget of one document's images", () => {
 			maxImageMemoryBytes: Number.POSITIVE_INFINITY,
 		});
 		expect(pdfImageCount(unbounded.bytes)).toBe(6);
+	});
+
+	it("counts the thumbnails in words: 'the latest image' for one, never 'the latest 1 images'", async () => {
+		const c = makeEvidenceCase({ artifacts });
+		const one = await renderEvidencePdf(c, makeNarrative(), {
+			fonts,
+			images: ten,
+			maxImageMemoryBytes: renderMemoryBytes(ten.images[0]!),
+		});
+		const oneText = pdfText(one.bytes);
+		expect(oneText).toMatch(/Shown below\s+the latest image\b/);
+		expect(oneText).not.toMatch(/latest 1 images/);
+		const two = await renderEvidencePdf(c, makeNarrative(), { fonts, images: ten });
+		expect(pdfText(two.bytes)).toMatch(/Shown below\s+the latest 2 images\b/);
 	});
 });

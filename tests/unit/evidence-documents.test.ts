@@ -11,7 +11,9 @@ import { buildEvidenceFields } from "../../lib/evidence/fields";
 import { loadPoliciesInForce, type PolicyVersion } from "../../lib/evidence/policies";
 import type { SupportMessage } from "../../lib/evidence/support-messages";
 import { writeTemplateNarrative } from "../../lib/narrative/template";
+import { renderEvidencePdf } from "../../lib/pdf/render";
 import { openTestDatabase, type TestDatabase } from "../support/database";
+import { gradeRendered, pdfPageTexts } from "../support/grade";
 import { makeEvidenceCase, makeInvoice, makeSubscription } from "../support/stripe-fixtures";
 
 // The documents a case carries besides the report, per reason: which are made and which fields they fill, with
@@ -145,6 +147,38 @@ describe("documents per reason", () => {
 		const { built } = await documentsFor("fraudulent", true, []);
 		expect(built.documents.map((d) => d.field)).toEqual(["receipt"]);
 		expect(JSON.stringify(built)).not.toMatch(/never contacted|no messages/i);
+	});
+});
+
+describe("the documents in the cover letter and the grade", () => {
+	it("lists each document as a numbered exhibit with its file field, and the grader finds the files", async () => {
+		const { c, built } = await documentsFor("subscription_canceled", true);
+		const narrative = writeTemplateNarrative(c);
+		const documents = built.documents.map((d) => ({ title: d.title, field: d.field }));
+		const pdf = await renderEvidencePdf(c, narrative, { fonts, reportField: "service_documentation", documents });
+		const exhibits = pdf.letter.exhibits.filter((e) => e.key === null);
+		expect(exhibits.map((e) => e.field).sort()).toEqual(["cancellation_policy", "customer_communication", "receipt"]);
+		const page1 = pdfPageTexts(pdf.bytes)[0]!.replace(/\s+/g, " ");
+		for (const e of exhibits) expect(page1).toContain(e.title);
+
+		const fields = buildEvidenceFields(
+			c,
+			narrative,
+			"file_report",
+			built.documents.map((d) => ({ field: d.field, fileId: `file_${d.field}` })),
+			built.texts,
+		);
+		const graded = (files: typeof built.documents) =>
+			gradeRendered(c, { ...narrative, fields }, pdf.bytes, {
+				reportField: "service_documentation",
+				hasMessages: true,
+				documents: files,
+			});
+		const missing = (files: typeof built.documents) => graded(files).missing.map((m) => m.id);
+		for (const id of ["file.receipt", "file.cancellation_policy", "file.customer_communication"]) {
+			expect(missing(built.documents)).not.toContain(id);
+			expect(missing([])).toContain(id);
+		}
 	});
 });
 

@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { buildFacts } from "../../lib/evidence/facts";
 import { buildEvidenceFields } from "../../lib/evidence/fields";
@@ -5,6 +8,8 @@ import { playbookFor } from "../../lib/evidence/playbooks";
 import { gateRedFlags, lowerForRedFlags } from "../../lib/evidence/red-flags";
 import type { CaseParts } from "../../lib/evidence/types";
 import { writeTemplateNarrative } from "../../lib/narrative/template";
+import { renderEvidencePdf } from "../../lib/pdf/render";
+import { pdfPageTexts } from "../support/grade";
 import { makeEvidenceCase } from "../support/stripe-fixtures";
 
 // The red-flag gate: facts that argue for the cardholder never reach submitted text, lower the strength and are
@@ -17,6 +22,12 @@ function gated(reason: string, overrides: Partial<CaseParts>) {
 }
 
 const rich = makeEvidenceCase("fraudulent", "rich");
+
+const FONT_DIR = fileURLToPath(new URL("../../node_modules/dejavu-fonts-ttf/ttf/", import.meta.url));
+const fonts = {
+	regular: new Uint8Array(readFileSync(join(FONT_DIR, "DejaVuSans.ttf"))),
+	bold: new Uint8Array(readFileSync(join(FONT_DIR, "DejaVuSans-Bold.ttf"))),
+};
 
 describe("the red-flag gate", () => {
 	it("raises nothing on a consistent case and leaves it as it is", () => {
@@ -54,7 +65,7 @@ describe("the red-flag gate", () => {
 		expect(text).toContain("the CVC check");
 	});
 
-	it("withholds device churn and lowers the strength by one grade, saying why", () => {
+	it("withholds device churn and lowers the strength by one grade, saying why", async () => {
 		const { evidenceCase, redFlags } = gated("fraudulent", {
 			usage: {
 				...rich.usage!,
@@ -72,6 +83,11 @@ describe("the red-flag gate", () => {
 			evidenceCase.facts.some((f) => f.id.startsWith("access.device.") || f.id === "access.distinct_devices"),
 		).toBe(false);
 		expect(JSON.stringify(writeTemplateNarrative(evidenceCase))).not.toMatch(/14 device/);
+		// The report states neither the count nor the devices: no "Distinct devices" row, no device table.
+		const pdf = await renderEvidencePdf(evidenceCase, writeTemplateNarrative(evidenceCase), { fonts });
+		const report = pdfPageTexts(pdf.bytes).join("\n");
+		expect(report).toContain("Distinct IP addresses");
+		expect(report).not.toMatch(/Distinct devices|Most used devices|dev-\d/);
 		const before = playbookFor("fraudulent").strength(evidenceCase);
 		const after = lowerForRedFlags(before, redFlags);
 		expect(before.strength).toBe("strong");

@@ -130,13 +130,13 @@ describe("the evidence PDF at any activity volume", () => {
 				"Zoë Łukasiewicz-Ωμέγα Дмитрий □□□ □", // CJK and emoji replaced visibly, the rest intact
 				n.toLocaleString("en-US"), // events recorded
 				"Weekly activity",
-				"Usage by kind",
+				"Activity by kind",
 				"Access history",
 				"Things the customer made",
 				"Poster 50",
-				"Policies and their acceptance",
+				"Terms and policies",
 				"version v7",
-				"Communications",
+				"Messages from the customer",
 				"¿puedo exportar en alta resolución? □",
 			]) {
 				expect(text, `${n}: ${expected}`).toContain(expected);

@@ -4,6 +4,7 @@ import { FightDecisionSection } from "../decision";
 import { disputeHref, money, relative, when } from "../format";
 import { Layout, LIVE_REFRESH_SECONDS, StageBadge } from "../layout";
 import { CouldHaveHelped } from "../learn";
+import { TraceDetails } from "../trace";
 
 type Detail = Awaited<ReturnType<typeof disputeDetail>>;
 
@@ -170,6 +171,7 @@ export function DisputePage(props: {
 								<p class="notice">Fell back to the template: {ev.writerFallbackReason}</p>
 							) : null}
 							<div class="case">{ev.narrative}</div>
+							{ev.trace ? <TraceDetails trace={ev.trace} /> : null}
 						</>
 					) : (
 						<p class="muted">No evidence staged yet.</p>
