@@ -1,7 +1,9 @@
-import { and, desc, eq, gt, notInArray } from "drizzle-orm";
+import { and, desc, eq, gt, max } from "drizzle-orm";
 import type Stripe from "stripe";
 import { activity } from "../../schema";
 import type { Db } from "../db/client";
+import { loadActivityKinds } from "../evidence/kind-labels";
+import { ActivityKinds } from "../evidence/kinds";
 import { matchAccount } from "../evidence/match";
 
 /**
@@ -10,9 +12,6 @@ import { matchAccount } from "../evidence/match";
  * dispute would be won or cannot happen: 3-D Secure shifted fraud liability to the issuer, or the customer used
  * the service after paying (the evidence that wins a fraud dispute).
  */
-
-/** Activity kinds that do not show the customer used what they paid for (a login alone, a message, a cancellation). */
-export const NOT_USE_KINDS = ["login", "signup", "support_message", "cancellation"];
 
 /** Why 3-D Secure makes a refund pointless, or null when it did not authenticate the payment. */
 export function threeDSecureReason(charge: Partial<Pick<Stripe.Charge, "payment_method_details">>): string | null {
@@ -23,23 +22,30 @@ export function threeDSecureReason(charge: Partial<Pick<Stripe.Charge, "payment_
 	return null;
 }
 
-/** The latest use of the service after the charge by the account behind it, or null (none, or no account matched). */
+/**
+ * The latest use of the service after the charge by the account behind it, or null (none, or no account matched).
+ * What counts as use is what the evidence counts (`ActivityKinds`: never a login or a support message, the
+ * merchant's labels otherwise), judged per kind over the latest event of each kind after the charge.
+ */
 export async function useAfterCharge(db: Db, charge: Stripe.Charge): Promise<{ kind: string; at: Date } | null> {
 	const customer =
 		typeof charge.customer === "object" && charge.customer && !charge.customer.deleted ? charge.customer : null;
 	const matched = await matchAccount(db, charge, customer);
 	if (!matched) return null;
-	const [row] = await db
-		.select({ kind: activity.kind, at: activity.occurredAt })
-		.from(activity)
-		.where(
-			and(
-				eq(activity.accountId, matched.row.id),
-				gt(activity.occurredAt, new Date(charge.created * 1000)),
-				notInArray(activity.kind, NOT_USE_KINDS),
-			),
-		)
-		.orderBy(desc(activity.occurredAt))
-		.limit(1);
-	return row?.at ? { kind: row.kind ?? "activity", at: row.at } : null;
+	const [latestByKind, labels] = await Promise.all([
+		db
+			.select({ kind: activity.kind, at: max(activity.occurredAt) })
+			.from(activity)
+			.where(and(eq(activity.accountId, matched.row.id), gt(activity.occurredAt, new Date(charge.created * 1000))))
+			.groupBy(activity.kind)
+			.orderBy(desc(max(activity.occurredAt)))
+			.limit(MAX_KINDS_CONSIDERED),
+		loadActivityKinds(db),
+	]);
+	const kinds = new ActivityKinds(labels);
+	const use = latestByKind.find((row) => row.at && kinds.countsAsUse(row.kind ?? "activity"));
+	return use?.at ? { kind: use.kind ?? "activity", at: use.at } : null;
 }
+
+/** Kinds after the charge looked at, newest first: more distinct kinds than this is not one account's activity. */
+const MAX_KINDS_CONSIDERED = 200;
