@@ -199,6 +199,28 @@ describe("radar.early_fraud_warning.created through the emulator", () => {
 		expect(await refundRequests()).toHaveLength(0);
 	});
 
+	it("refunds when the only activity after the charge is logins and support contact, which are not use", async () => {
+		await t.exec(
+			"insert into rebuttal.accounts (id, email) values ('acc_efw_login', 'login@example.test') on conflict do nothing",
+		);
+		const { charge, warning, message } = await warn({
+			amount: 800,
+			patch: { metadata: { account_id: "acc_efw_login" } },
+		});
+		await t.exec(
+			"insert into rebuttal.activity (account_id, occurred_at, kind) values ('acc_efw_login', $1, 'dashboard_login'), ('acc_efw_login', $2, 'support_ticket'), ('acc_efw_login', $3, 'export')",
+			[
+				new Date((charge.created + 60) * 1000).toISOString(),
+				new Date((charge.created + 120) * 1000).toISOString(),
+				new Date((charge.created - 600) * 1000).toISOString(),
+			],
+		);
+		await handleEarlyFraudWarning(deps(1000), message, 1);
+		const row = await getEarlyFraudWarning(t.db, warning.id);
+		expect(row?.action).toBe("refunded");
+		expect(await refundRequests()).toHaveLength(1);
+	});
+
 	it.each([
 		["over the limit", { amount: 5000 }, /over EFW_REFUND_MAX_AMOUNT/],
 		["not actionable", { actionable: false }, /not actionable/],
