@@ -1,6 +1,7 @@
 import { PDFDocument } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DemoCustomer } from "../../local/seed";
+import { pdfPageTexts } from "../support/grade";
 import { startTestStack, type TestStack, waitFor } from "../support/stack";
 
 // The documents through the whole pipeline and the Stripe emulator: a subscription_canceled dispute on a renewal
@@ -84,6 +85,12 @@ describe("evidence documents end to end", () => {
 			pages += (await PDFDocument.load(new Uint8Array(await response.arrayBuffer()))).getPageCount();
 		}
 		expect(pages).toBeLessThanOrEqual(19);
+
+		// The report's cover letter lists the other files as exhibits, each with the field it is in.
+		const report = await fetch(`${stack.stripeApiBase}/_emulator/files/${evidence.service_documentation}/contents`);
+		const page1 = pdfPageTexts(new Uint8Array(await report.arrayBuffer()))[0]!.replace(/\s+/g, " ");
+		expect(page1).toContain("Receipt for the payment (a separate file: receipt)");
+		expect(page1).toMatch(/\(a separate file: cancellation policy\)/);
 
 		// Each file uploaded once: a redelivered event uploads nothing more.
 		const before = (await stack.emulator("/_emulator/requests")).filter(
