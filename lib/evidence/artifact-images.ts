@@ -10,7 +10,6 @@ import { ArtifactUrlRefused, fetchCheckingRedirects } from "./artifact-url";
 import { type ImageFormat, pixelFormat } from "./image-memory";
 import type { ArtifactSummary } from "./types";
 
-
 export interface ArtifactImage {
 	artifactId: string;
 	format: ImageFormat;
