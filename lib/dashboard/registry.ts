@@ -1,8 +1,8 @@
 import type Stripe from "stripe";
 import type { Stage } from "../../schema";
 import { appealFeeText, fileAppealByPerson } from "../appeals/by-person";
-import type { FeeTable } from "../decide/fees";
 import { acceptByOperator } from "../decide/actions";
+import type { FeeTable } from "../decide/fees";
 import { canLeave } from "../dispute/transitions";
 import {
 	type ActionDeps,
