@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedWaitingAppeal, stackStripe } from "../support/appeal-fixture";
 import { startTestStack, type TestStack } from "../support/stack";
 
-// POST /api/disputes/:id/appeal against the local stack: the Worker in Miniflare, the Stripe emulator and
-// Postgres. A person files the appeal rebuttal left waiting for its filing fee, once.
+// The operator API against the local stack: the Worker in Miniflare, the Stripe emulator and Postgres. A person
+// files the appeal rebuttal left waiting for its filing fee, once; the outcomes say which facts won.
 
 let stack: TestStack;
 let sql: pg.Pool;
@@ -56,5 +56,43 @@ describe("POST /api/disputes/:id/appeal", () => {
 		expect((await appeal("du_unknown")).status).toBe(404);
 		const anonymous = await fetch(`${stack.workerUrl}/api/disputes/${id}/appeal`, { method: "POST" });
 		expect(anonymous.status).toBe(401);
+	});
+});
+
+describe("GET /api/outcomes", () => {
+	it("counts the facts present in won and lost cases by family, next to the charts' groups", async () => {
+		const cases: [string, "won" | "lost", string[]][] = [
+			["du_api_w1", "won", ["usage.after_charge", "access.device.1", "access.device.2", "dispute.id"]],
+			["du_api_l1", "lost", ["access.device.1"]],
+		];
+		for (const [id, outcome, facts] of cases) {
+			await sql.query(
+				`insert into rebuttal.disputes (id, amount, currency, reason, status, stage) values ($1, 2500, 'usd', 'duplicate', $2, $2)`,
+				[id, outcome],
+			);
+			await sql.query(
+				`insert into rebuttal.evidence (dispute_id, fields, facts, narrative, writer, playbook, file_id, pdf_key, pdf_sha256, pdf_bytes, pdf_pages)
+				 values ($1, '{}', $2::jsonb, 'n', 'template', 'duplicate', 'file_x', 'k', 's', 1, 1)`,
+				[id, JSON.stringify(facts.map((f) => ({ id: f, label: f, value: 1, display: "1", source: "merchant_db" })))],
+			);
+			await sql.query(
+				`insert into rebuttal.dispute_outcomes (dispute_id, outcome, fought, source, reason, network, amount, currency, dispute_created_at)
+				 values ($1, $2, true, 'pipeline', 'duplicate', 'visa', 2500, 'usd', now())`,
+				[id, outcome],
+			);
+		}
+		const response = await stack.api("/api/outcomes");
+		expect(response.status).toBe(200);
+		const body = (await response.json()) as {
+			facts: { reason: string; family: string; inWon: string; inLost: string }[];
+			byNetwork: { key: string; record: string }[];
+			byAmountBand: { key: string; record: string }[];
+		};
+		expect(body.facts.filter((f) => f.reason === "duplicate")).toEqual([
+			{ reason: "duplicate", family: "access.device", won: 1, lost: 1, inWon: "1/1", inLost: "1/1" },
+			{ reason: "duplicate", family: "usage.after_charge", won: 1, lost: 0, inWon: "1/1", inLost: "0/1" },
+		]);
+		expect(body.byNetwork).toContainEqual(expect.objectContaining({ key: "visa", record: "1/2" }));
+		expect(body.byAmountBand).toContainEqual(expect.objectContaining({ key: "20 to 100", record: "1/2" }));
 	});
 });
