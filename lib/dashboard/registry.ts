@@ -86,7 +86,7 @@ export const disputeActions: Record<DisputeActionName, DisputeAction> = {
 		label: "File appeal",
 		hint: (c) => `filing fee ${appealFeeText(c.appealFees, c.dispute.currency)}`,
 		confirm: (c) =>
-			`File the appeal in Stripe with rebuttal's submitted evidence report, once. The arbitration filing fee is ${appealFeeText(c.appealFees, c.dispute.currency)}, which may be charged if the appeal is lost. Filing is final: Stripe accepts one appeal per dispute.`,
+			`File the appeal in Stripe with rebuttal's submitted evidence report, once. The arbitration filing fee is ${appealFeeText(c.appealFees, c.dispute.currency)} (APPEAL_FEES). Filing is final: Stripe accepts one appeal per dispute.`,
 		danger: true,
 		available: (d) => d.stage === "appealing",
 		run: (deps, id, _input, actor) => fileAppealByPerson(deps, id, actor),
