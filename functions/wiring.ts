@@ -6,6 +6,8 @@ import { openDb } from "../lib/db/client";
 import { describeError } from "../lib/errors";
 import type { NotifyMessage } from "../lib/lifecycle/messages";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../lib/messages";
+import type { FontSource } from "../lib/pdf/fonts/registry";
+import { bucketFontSource } from "../lib/pdf/fonts/sources";
 import { handleDeadLetters } from "../lib/pipeline/dead-letter";
 import type { PipelineDeps } from "../lib/pipeline/deps";
 import { disputeIdOf, type FailedStage, recordPermanentFailure } from "../lib/pipeline/failures";
@@ -15,6 +17,17 @@ import { createStripe } from "../lib/stripe/client";
 
 /** The Unicode fonts the evidence PDF embeds (subsetted), bundled as Data modules. */
 export const pdfFonts = { regular, bold };
+
+/** The Noto range files live in the FONTS bucket (too large to bundle); one cached source per bucket. */
+const fontSources = new WeakMap<R2Bucket, FontSource>();
+export function fontSourceOf(bucket: R2Bucket): FontSource {
+	let source = fontSources.get(bucket);
+	if (!source) {
+		source = bucketFontSource(bucket);
+		fontSources.set(bucket, source);
+	}
+	return source;
+}
 
 /**
  * Builds the pipeline's clients once for a batch (or request), runs `work`, and closes the database pool after
@@ -36,6 +49,7 @@ export async function withPipeline<T>(
 		submitQueue: env.SUBMIT_QUEUE as Queue<SubmitMessage>,
 		notifyQueue: env.NOTIFY_QUEUE as Queue<NotifyMessage>,
 		fonts: pdfFonts,
+		fontSource: fontSourceOf(env.FONTS),
 		artifactsBucket: env.ARTIFACTS,
 		// Timeout and size cap are applied by the loader; a plain function, as workerd rejects a foreign `this`.
 		fetchArtifact: (url, init) => fetch(url, init),

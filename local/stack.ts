@@ -12,6 +12,7 @@ import {
 	resolveLocalConfig,
 	WORKER_CONFIG_NAMES,
 } from "./env";
+import { type SeedBucket, seedFontBucket } from "./fonts";
 import { applyMigrations } from "./migrations";
 import { startPgBridge } from "./pg-bridge";
 import { bundleWorker, OFFLINE_WRANGLER_ENV } from "./worker-build";
@@ -187,6 +188,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 		});
 		cleanups.push(() => miniflare.dispose());
 		const workerUrl = (await miniflare.ready).origin;
+		await seedFontBucket((await miniflare.getR2Bucket("FONTS")) as unknown as SeedBucket);
 
 		const crons = config.triggers?.crons ?? [];
 		const dispatchScheduled = async (cron = crons[0] ?? "* * * * *") => {

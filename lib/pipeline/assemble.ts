@@ -186,6 +186,7 @@ async function assemble(
 	const { PDF_MAX_PAGES: maxPages, PDF_MAX_BYTES: maxBytes } = deps.config;
 	const pdf = await renderEvidencePdf(evidenceCase, narrative, {
 		fonts: deps.fonts,
+		fontSource: deps.fontSource,
 		images,
 		messages,
 		maxPages,
