@@ -2,3 +2,8 @@ declare module "*.ttf" {
 	const value: ArrayBuffer;
 	export default value;
 }
+
+declare module "*.woff" {
+	const value: ArrayBuffer;
+	export default value;
+}
