@@ -3,6 +3,7 @@ import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import { fontSourceOf, pdfFonts } from "../../functions/wiring";
 import { renderEvidencePdf } from "../../lib/pdf/render";
+// @ts-expect-error: a Data module (wrangler.toml rules); TypeScript types no relative .woff import
 import thai from "../../node_modules/@fontsource/noto-sans-thai/files/noto-sans-thai-thai-400-normal.woff";
 import { makeEvidenceCase, makeNarrative, withPersonName } from "../support/case-fixtures";
 
@@ -21,7 +22,7 @@ async function fontNames(bytes: Uint8Array): Promise<string[]> {
 
 describe("fallback fonts in workerd", () => {
 	it("reads a Thai range file from the FONTS bucket and embeds it; a file the bucket lacks is not embedded", async () => {
-		await env.FONTS.put("fonts/noto-sans-thai-thai-400-normal.woff", thai);
+		await env.FONTS.put("fonts/noto-sans-thai-thai-400-normal.woff", thai as ArrayBuffer);
 		const c = withPersonName("สมชาย 王小明", makeEvidenceCase());
 		const pdf = await renderEvidencePdf(c, makeNarrative(), { fonts: pdfFonts, fontSource: fontSourceOf(env.FONTS) });
 		const names = await fontNames(pdf.bytes);
