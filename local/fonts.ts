@@ -38,8 +38,12 @@ export interface SeedBucket {
 	put(key: string, value: Uint8Array): Promise<unknown>;
 }
 
+/** Marks a bucket filled with this index's files, so a persisted bucket is not checked file by file again. */
+const SEEDED_MARKER = `${FONT_KEY_PREFIX}.seeded-${RANGE_FILES.length}-${RANGE_FILES[RANGE_FILES.length - 1]?.[1] ?? ""}`;
+
 /** Fills the local FONTS bucket with every range file it lacks (a persisted bucket keeps them between runs). */
 export async function seedFontBucket(bucket: SeedBucket): Promise<void> {
+	if (await bucket.head(SEEDED_MARKER)) return;
 	const objects = rangeFileObjects();
 	const lanes = 8;
 	await Promise.all(
@@ -51,4 +55,5 @@ export async function seedFontBucket(bucket: SeedBucket): Promise<void> {
 			}
 		}),
 	);
+	await bucket.put(SEEDED_MARKER, new Uint8Array(0));
 }

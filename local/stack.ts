@@ -34,6 +34,12 @@ export interface LocalStackOptions {
 	persist?: boolean;
 	/** Default `<root>/.data`. */
 	dataDir?: string;
+	/**
+	 * Fill the FONTS bucket with the Noto range files, so Chinese, Japanese, Korean, Devanagari and Thai draw
+	 * (default: when persisting, where it happens once; a test that renders those scripts passes true, at a cost
+	 * of several seconds; without it they print as □).
+	 */
+	seedFonts?: boolean;
 	/** Fire the cron triggers of wrangler.toml on schedule (dev); `dispatchScheduled()` works either way. */
 	runCrons?: boolean;
 	/** Stop everything on SIGINT/SIGTERM, then exit. */
@@ -188,7 +194,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 		});
 		cleanups.push(() => miniflare.dispose());
 		const workerUrl = (await miniflare.ready).origin;
-		await seedFontBucket((await miniflare.getR2Bucket("FONTS")) as unknown as SeedBucket);
+		if (options.seedFonts ?? persist) {
+			await seedFontBucket((await miniflare.getR2Bucket("FONTS")) as unknown as SeedBucket);
+		}
 
 		const crons = config.triggers?.crons ?? [];
 		const dispatchScheduled = async (cron = crons[0] ?? "* * * * *") => {
