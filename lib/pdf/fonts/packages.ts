@@ -1,8 +1,8 @@
 /**
  * The fallback font packages, in the order they are tried for a character DejaVu Sans lacks. DejaVu already
  * draws Latin, Greek, Cyrillic, Arabic and Hebrew; these add Thai, Devanagari, Korean, Japanese and Chinese.
- * A character goes to the first family whose range files list it: Han and kana to Simplified Chinese first (its
- * files hold both), Hangul to Korean (the only one listing it).
+ * A character goes to the first family whose range files list it (Han: Simplified Chinese first), except that
+ * Hangul goes to Korean and kana to Japanese first (registry.ts).
  */
 export const FALLBACK_PACKAGES = [
 	"@fontsource/noto-sans-thai",

@@ -50,16 +50,26 @@ function covers(file: IndexedFile, cp: number): boolean {
 	return false;
 }
 
-/** The range files that list `cp`, in the order of FALLBACK_PACKAGES. */
+/** The range files that list `cp`: its script's own family first, then in the order of FALLBACK_PACKAGES. */
 export function rangeFilesFor(cp: number): RangeFile[] {
+	const preferred = preferredPackage(cp);
+	const rank = (pkg: string) => (pkg === preferred ? -1 : (FALLBACK_PACKAGES as readonly string[]).indexOf(pkg));
 	return indexed()
 		.filter((f) => covers(f, cp))
-		.sort((a, b) => packageRank(a.pkg) - packageRank(b.pkg))
+		.sort((a, b) => rank(a.pkg) - rank(b.pkg))
 		.map(({ pkg, file }) => ({ pkg, file }));
 }
 
-function packageRank(pkg: string): number {
-	return (FALLBACK_PACKAGES as readonly string[]).indexOf(pkg);
+/** The Chinese files also list some Hangul and kana; Korean and Japanese text reads better in its own face. */
+function preferredPackage(cp: number): string | null {
+	const hangul =
+		(cp >= 0x1100 && cp <= 0x11ff) ||
+		(cp >= 0x3130 && cp <= 0x318f) ||
+		(cp >= 0xa960 && cp <= 0xa97f) ||
+		(cp >= 0xac00 && cp <= 0xd7ff);
+	if (hangul) return "@fontsource/noto-sans-kr";
+	const kana = (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x31f0 && cp <= 0x31ff) || (cp >= 0xff66 && cp <= 0xff9f);
+	return kana ? "@fontsource/noto-sans-jp" : null;
 }
 
 /** Code points of `text` that are neither in `base` nor formatting: what a fallback font must draw. */
