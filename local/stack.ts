@@ -7,6 +7,7 @@ import { VARIABLES } from "../lib/config";
 import { scheduleCrons } from "./cron";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 import { LOCAL_STRIPE_SECRET_KEY, LOCAL_WEBHOOK_SECRET, PROJECT_ROOT, resolveLocalConfig, workerBindings } from "./env";
+import { type SeedBucket, seedFontBucket } from "./fonts";
 import { applyMigrations } from "./migrations";
 import { startPgBridge } from "./pg-bridge";
 import { bundleWorker, OFFLINE_WRANGLER_ENV } from "./worker-build";
@@ -28,6 +29,12 @@ export interface LocalStackOptions {
 	persist?: boolean;
 	/** Default `<root>/.data`. */
 	dataDir?: string;
+	/**
+	 * Fill the FONTS bucket with the Noto range files, so Chinese, Japanese, Korean, Devanagari and Thai draw
+	 * (default: when persisting, where it happens once; a test that renders those scripts passes true, at a cost
+	 * of several seconds; without it they print as □).
+	 */
+	seedFonts?: boolean;
 	/** Fire the cron triggers of wrangler.toml on schedule (dev); `dispatchScheduled()` works either way. */
 	runCrons?: boolean;
 	/** Stop everything on SIGINT/SIGTERM, then exit. */
@@ -185,6 +192,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 		});
 		cleanups.push(() => miniflare.dispose());
 		const workerUrl = (await miniflare.ready).origin;
+		if (options.seedFonts ?? persist) {
+			await seedFontBucket((await miniflare.getR2Bucket("FONTS")) as unknown as SeedBucket);
+		}
 
 		const crons = config.triggers?.crons ?? [];
 		const dispatchScheduled = async (cron = crons[0] ?? "* * * * *") => {

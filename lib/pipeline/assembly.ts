@@ -99,6 +99,7 @@ export async function assembleEvidence(
 	const renderReport = (documents: readonly EvidenceDocument[]) =>
 		renderEvidencePdf(evidenceCase, narrative, {
 			fonts: deps.fonts,
+			fontSource: deps.fontSource,
 			images,
 			messages: messages.filter((m) => m.from === "customer").slice(0, 5),
 			maxPages: Math.min(PDF_MAX_PAGES ?? DEFAULT_MAX_PAGES, EVIDENCE_MAX_PAGES),
