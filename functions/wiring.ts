@@ -12,6 +12,7 @@ import { disputeIdOf, type FailedStage, recordPermanentFailure } from "../lib/pi
 import { recordAttempt } from "../lib/pipeline/store";
 import { consumeEach } from "../lib/queue";
 import { createStripe } from "../lib/stripe/client";
+import { sharedLimiter } from "./stripe-rate-limiter";
 
 /** The Unicode fonts the evidence PDF embeds (subsetted), bundled as Data modules. */
 export const pdfFonts = { regular, bold };
@@ -29,7 +30,7 @@ export async function withPipeline<T>(
 	const { db, close } = openDb(config.DATABASE_URL, config.DATABASE_WS_PROXY);
 	const deps: PipelineDeps = {
 		db,
-		stripe: createStripe(config),
+		stripe: createStripe(config, sharedLimiter(env.STRIPE_RATE_LIMITER)),
 		config,
 		evidenceBucket: env.EVIDENCE,
 		assembleQueue: env.ASSEMBLE_QUEUE as Queue<AssembleMessage>,

@@ -7,6 +7,7 @@ import type { AppEnv } from "../../lib/http/app";
 import { bearerToken, timingSafeEqualText } from "../../lib/http/auth";
 import { csrfToken, sessionCookieName, verifyCsrf, verifySession } from "../../lib/http/session";
 import { createStripe } from "../../lib/stripe/client";
+import { sharedLimiter } from "../stripe-rate-limiter";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -71,7 +72,7 @@ export const withClients = createMiddleware<AppEnv>(async (c, next) => {
 	const { db, close } = openDb(config.DATABASE_URL, config.DATABASE_WS_PROXY);
 	c.set("config", config);
 	c.set("db", db);
-	c.set("stripe", createStripe(config));
+	c.set("stripe", createStripe(config, sharedLimiter(c.env.STRIPE_RATE_LIMITER)));
 	try {
 		await next();
 	} finally {
