@@ -3,11 +3,11 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { PROJECT_ROOT } from "../local/env";
-import { emulatorControl } from "../local/webhook";
+import { deliverEvent, emulatorControl } from "../local/webhook";
 import { inPool, openDisputes, seedFleet } from "../tests/chaos/fleet";
 import { startTestStack, type TestStack } from "../tests/support/stack";
 import { disputeEvent, signPayload } from "../tests/support/stripe-webhook";
-import { startBaselineWorker } from "./baseline";
+import { startBaselineWorker, startEnqueueBaselineWorker } from "./baseline";
 
 // `npm run bench`: rebuttal's performance in the local emulation, each figure beside its baseline from the same
 // run, every time taken outside the Worker (Node's clock, or Postgres's for the assembly pass). Writes
@@ -21,6 +21,8 @@ import { startBaselineWorker } from "./baseline";
 const BURST = Number(process.env.BENCH_BURST ?? 500);
 const INTAKE_REQUESTS = Number(process.env.BENCH_INTAKE_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** Consumers of the concurrent burst: the Worker and BENCH_CONSUMERS - 1 replicas, each its own isolate. */
+const CONSUMERS = Number(process.env.BENCH_CONSUMERS ?? 2);
 const SIZES = (process.env.BENCH_SIZES ?? "1000,100000,1000000").split(",").map(Number);
 const REPEATS = 3;
 const SKIP = new Set((process.env.BENCH_SKIP ?? "").split(",").filter(Boolean));
@@ -104,29 +106,34 @@ async function fire(url: string, deliveries: Delivery[]): Promise<{ latencies: n
 	return { latencies, seconds: (performance.now() - started) / 1000 };
 }
 
+/** Rounds of the intake run; each sends a share of the deliveries to every side, in a rotating order. */
+const INTAKE_ROUNDS = 4;
+
 async function benchIntake() {
 	log(`intake: ${INTAKE_REQUESTS} signed deliveries per side at concurrency ${CONCURRENCY}`);
 	const stack = await startTestStack({ configPath: producerOnlyConfig(), database: "pglite" });
 	const baseline = await startBaselineWorker();
+	const enqueueBaseline = await startEnqueueBaselineWorker();
 	try {
-		const product = `${stack.workerUrl}/webhooks/stripe`;
-		const bare = `${baseline.url}/webhooks/stripe`;
-		// Warm both, then alternate halves so drift on a shared machine hits both sides alike.
-		const warm = await signedDeliveries(stack.webhookSecret, 300, 0);
-		await fire(product, warm);
-		await fire(bare, warm);
-		const half = Math.ceil(INTAKE_REQUESTS / 2);
-		const sides = {
-			intake: { latencies: [] as number[], seconds: 0 },
-			baseline: { latencies: [] as number[], seconds: 0 },
+		const urls = {
+			intake: `${stack.workerUrl}/webhooks/stripe`,
+			baseline: `${baseline.url}/webhooks/stripe`,
+			enqueueBaseline: `${enqueueBaseline.url}/webhooks/stripe`,
 		};
-		for (let r = 0; r < 2; r++) {
-			const batch = await signedDeliveries(stack.webhookSecret, half, 1000 + r * half);
-			for (const [name, url] of [
-				["intake", product],
-				["baseline", bare],
-			] as const) {
-				const result = await fire(url, batch);
+		const names = Object.keys(urls) as (keyof typeof urls)[];
+		// Warm every side, then interleave rounds so drift on a shared machine hits all sides alike.
+		const warm = await signedDeliveries(stack.webhookSecret, 300, 0);
+		for (const name of names) await fire(urls[name], warm);
+		const share = Math.ceil(INTAKE_REQUESTS / INTAKE_ROUNDS);
+		const sides = Object.fromEntries(names.map((n) => [n, { latencies: [] as number[], seconds: 0 }])) as Record<
+			keyof typeof urls,
+			{ latencies: number[]; seconds: number }
+		>;
+		for (let r = 0; r < INTAKE_ROUNDS; r++) {
+			const batch = await signedDeliveries(stack.webhookSecret, share, 1000 + r * share);
+			for (let k = 0; k < names.length; k++) {
+				const name = names[(r + k) % names.length]!;
+				const result = await fire(urls[name], batch);
 				sides[name].latencies.push(...result.latencies);
 				sides[name].seconds += result.seconds;
 			}
@@ -141,18 +148,23 @@ async function benchIntake() {
 			};
 		};
 		const intake = summarise(sides.intake);
+		const ratioTo = (base: ReturnType<typeof summarise>) => ({
+			p50: round(intake.p50Ms / base.p50Ms),
+			p99: round(intake.p99Ms / base.p99Ms),
+			throughput: round(intake.perSecond / base.perSecond),
+		});
 		const base = summarise(sides.baseline);
+		const enqueue = summarise(sides.enqueueBaseline);
 		return {
 			concurrency: CONCURRENCY,
 			intake,
 			baseline: base,
-			ratio: {
-				p50: round(intake.p50Ms / base.p50Ms),
-				p99: round(intake.p99Ms / base.p99Ms),
-				throughput: round(intake.perSecond / base.perSecond),
-			},
+			ratio: ratioTo(base),
+			enqueueBaseline: enqueue,
+			ratioToEnqueue: ratioTo(enqueue),
 		};
 	} finally {
+		await enqueueBaseline.stop();
 		await baseline.stop();
 		await stack.stop();
 	}
@@ -278,15 +290,22 @@ async function benchAssembly(database: string) {
 
 // ----------------------------------------------------------------------------------------------------- burst
 
-async function benchBurst(database: string) {
+/**
+ * The burst with `consumers` Workers consuming at once: the first and `consumers - 1` replicas, each an isolate
+ * of its own with its own queues (local/consumer-replicas.ts), the deliveries spread over them in turn. Only the
+ * shared rate limiter (a Durable Object) keeps their Stripe calls together under the limit.
+ */
+async function benchBurst(database: string, consumers = 1) {
 	log(
-		`burst: ${BURST} disputes at once, emulator limited to ${RATE.perSecond} requests/s, files ${RATE.filesPerSecond}/s`,
+		`burst: ${BURST} disputes at once over ${consumers} consumer${consumers === 1 ? "" : "s"}, emulator limited to ${RATE.perSecond} requests/s, files ${RATE.filesPerSecond}/s`,
 	);
 	const stack: TestStack = await startTestStack({
 		database: database === "pglite" ? "pglite" : "auto",
 		stripeRateLimit: RATE,
+		consumerReplicas: consumers - 1,
 		env: { QUEUE_RETRY_BASE_SECONDS: String(RETRY_BASE_SECONDS) },
 	});
+	const webhookUrls = [stack.workerUrl, ...stack.replicaUrls];
 	const sql = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
 	try {
 		const fleet = await seedFleet({
@@ -299,8 +318,9 @@ async function benchBurst(database: string) {
 		const before = (await stack.emulator("/_emulator/requests")).length as number;
 
 		const started = performance.now();
-		await inPool(opened, CONCURRENCY, async (o) => {
-			const response = await stack.sendEvent(o.event);
+		await inPool(opened, CONCURRENCY, async (o, i) => {
+			const url = webhookUrls[i % webhookUrls.length]!;
+			const response = await deliverEvent(url, stack.webhookSecret, o.event);
 			if (!response.ok) throw new Error(`webhook answered ${response.status}`);
 		});
 		const deliveredSeconds = (performance.now() - started) / 1000;
@@ -340,6 +360,7 @@ async function benchBurst(database: string) {
 		const floorSeconds = Math.max(served.length / RATE.perSecond, uploads / RATE.filesPerSecond);
 		return {
 			disputes: BURST,
+			consumers,
 			retryBaseSeconds: RETRY_BASE_SECONDS,
 			deliveredSeconds: round(deliveredSeconds, 1),
 			drainSeconds: round(drainSeconds, 1),
@@ -368,6 +389,8 @@ type Results = {
 	intake?: Awaited<ReturnType<typeof benchIntake>>;
 	assembly?: Awaited<ReturnType<typeof benchAssembly>>;
 	burst?: Awaited<ReturnType<typeof benchBurst>>;
+	/** The same burst with BENCH_CONSUMERS (default 2) consumers in isolates of their own. */
+	burstConcurrent?: Awaited<ReturnType<typeof benchBurst>>;
 };
 
 /** A Markdown table padded as the formatter (biome) would write it. */
@@ -398,6 +421,14 @@ function table(results: Results): string {
 			`| intake p99 latency | ${intake.intake.p99Ms} ms | ${intake.baseline.p99Ms} ms | ${intake.ratio.p99}× |`,
 			`| intake throughput | ${intake.intake.perSecond} req/s | ${intake.baseline.perSecond} req/s | ${intake.ratio.throughput}× |`,
 		);
+		const enqueue = intake.enqueueBaseline;
+		const toEnqueue = intake.ratioToEnqueue;
+		if (enqueue && toEnqueue)
+			lines.push(
+				`| intake p50 latency, against enqueueing | ${intake.intake.p50Ms} ms | ${enqueue.p50Ms} ms (Worker that enqueues the same message and answers 200) | ${toEnqueue.p50}× |`,
+				`| intake p99 latency, against enqueueing | ${intake.intake.p99Ms} ms | ${enqueue.p99Ms} ms | ${toEnqueue.p99}× (goal ≤ 1.25×) |`,
+				`| intake throughput, against enqueueing | ${intake.intake.perSecond} req/s | ${enqueue.perSecond} req/s | ${toEnqueue.throughput}× (goal ≥ 0.8×) |`,
+			);
 	}
 	if (assembly) {
 		const first = assembly.sizes[0]!;
@@ -407,10 +438,13 @@ function table(results: Results): string {
 			);
 		}
 	}
-	if (burst) {
+	for (const b of [burst, results.burstConcurrent]) {
+		if (!b) continue;
+		const consumers = b.consumers ?? 1;
+		const who = consumers === 1 ? "one consumer" : `${consumers} concurrent consumers`;
 		lines.push(
-			`| burst of ${burst.disputes} disputes, drained | ${burst.drainSeconds} s (${burst.achievedRequestsPerSecond} Stripe req/s) | ${burst.floorSeconds} s floor (${burst.stripeCalls} calls = ${burst.callsPerDispute}/dispute at 25/s; ${burst.fileUploads} uploads at 20/s) | ${burst.ratioToFloor}× |`,
-			`| 429s during the burst | ${burst.rateLimited429s} seen, ${burst.disputesThatMet429} disputes retried, ${burst.failuresFrom429} failed | 0 failed | — |`,
+			`| burst of ${b.disputes} disputes, ${who}, drained | ${b.drainSeconds} s (${b.achievedRequestsPerSecond} Stripe req/s) | ${b.floorSeconds} s floor (${b.stripeCalls} calls = ${b.callsPerDispute}/dispute at 25/s; ${b.fileUploads} uploads at 20/s) | ${b.ratioToFloor}× (goal ≤ 1.2×) |`,
+			`| 429s during the burst, ${who} | ${b.rateLimited429s} seen, ${b.disputesThatMet429} disputes retried, ${b.failuresFrom429} failed | 0 failed | — |`,
 		);
 	}
 	return markdownTable(lines);
@@ -491,6 +525,7 @@ async function main() {
 	if (!SKIP.has("intake")) results.intake = await benchIntake();
 	if (!SKIP.has("assembly")) results.assembly = await benchAssembly(database);
 	if (!SKIP.has("burst")) results.burst = await benchBurst(database);
+	if (!SKIP.has("burst-concurrent")) results.burstConcurrent = await benchBurst(database, CONSUMERS);
 	const out = process.env.BENCH_RESULTS ?? join(PROJECT_ROOT, "bench", "results.json");
 	writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 	log(`\n${table(results)}\n`);
