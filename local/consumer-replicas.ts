@@ -19,12 +19,12 @@ export function consumerReplicas(
 			name: `${prefix}${base.name}`,
 			unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
 			queueProducers: Object.fromEntries(
-				Object.entries(base.queueProducers ?? {}).map(([binding, producer]) => [
-					binding,
-					typeof producer === "string"
-						? rename(producer)
-						: { ...producer, queueName: rename((producer as { queueName: string }).queueName) },
-				]),
+				Object.entries((base.queueProducers ?? {}) as Record<string, string | { queueName: string }>).map(
+					([binding, producer]) => [
+						binding,
+						typeof producer === "string" ? rename(producer) : { ...producer, queueName: rename(producer.queueName) },
+					],
+				),
 			),
 			queueConsumers: Object.fromEntries(
 				Object.entries((base.queueConsumers ?? {}) as Record<string, { deadLetterQueue?: string }>).map(
