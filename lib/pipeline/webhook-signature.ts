@@ -2,8 +2,8 @@
  * Stripe's webhook signature, checked as Stripe documents it (`Stripe-Signature: t=<unix seconds>,v1=<hex>,…`,
  * HMAC-SHA256 of `<t>.<raw body>` with the endpoint secret), on the hot path of intake without the SDK's detours:
  * the HMAC key is imported once per secret and isolate, the raw body's bytes are signed as received (no decode and
- * re-encode), and each v1 signature is compared by `crypto.subtle.verify`, in constant time, without hex-encoding
- * the expected one. Several v1 entries (a secret being rolled) are each tried; v0 and other schemes are ignored.
+ * re-encode), the HMAC is computed once and compared with each v1 signature in constant time as bytes, without
+ * hex-encoding it. Several v1 entries (a secret being rolled) are each tried; v0 and other schemes are ignored.
  */
 
 export interface SignatureHeader {
@@ -52,7 +52,7 @@ const keys = new Map<string, Promise<CryptoKey>>();
 function hmacKey(secret: string): Promise<CryptoKey> {
 	let key = keys.get(secret);
 	if (!key) {
-		key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+		key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
 		// A failed import is not kept: the next request tries again.
 		key.catch(() => keys.delete(secret));
 		keys.set(secret, key);
@@ -66,11 +66,18 @@ export async function signatureMatches(header: SignatureHeader, rawBody: Uint8Ar
 	const signed = new Uint8Array(prefix.length + rawBody.length);
 	signed.set(prefix, 0);
 	signed.set(rawBody, prefix.length);
-	const key = await hmacKey(secret);
-	for (const signature of header.signatures) {
-		if (await crypto.subtle.verify("HMAC", key, signature, signed)) return true;
-	}
-	return false;
+	const expected = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), signed));
+	let matched = false;
+	for (const signature of header.signatures) matched = equalInConstantTime(expected, signature) || matched;
+	return matched;
+}
+
+/** Compares every byte whatever the first difference, so the time taken says nothing about where it is. */
+function equalInConstantTime(a: Uint8Array, b: Uint8Array): boolean {
+	if (a.length !== b.length) return false;
+	let difference = 0;
+	for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
+	return difference === 0;
 }
 
 function hexBytes(hex: string): Uint8Array {
