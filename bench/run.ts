@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { RATE_LIMITED_RESENDS } from "../lib/stripe/pacing";
 import { PROJECT_ROOT } from "../local/env";
 import { deliverEvent, emulatorControl } from "../local/webhook";
 import { inPool, openDisputes, seedFleet } from "../tests/chaos/fleet";
@@ -510,7 +511,7 @@ function burstNote(b: NonNullable<Results["burst"]>): string[] {
 		notes.push(
 			b.rateLimited429s === 0
 				? `No 429 at all: every Stripe call of every isolate books its slot in one Durable Object per Stripe account and mode (\`functions/stripe-rate-limiter.ts\`: 24 requests/s in test mode, uploads 19/s, 42 ms apart), so the pace alone puts the drain at about 1.04× the floor; the rest of the gap is the pipeline's own work (facts, PDF, database) on the same shared cores and the queue's batching.`
-				: `No dispute failed on a rate limit: ${b.disputesThatMet429} met at least one 429 and waited for it. A message whose Stripe call meets a 429 goes back on its queue as a fresh copy with jittered backoff (\`lib/queue.ts\`), so waiting for the limit never uses up the retries that protect against work that keeps failing.`,
+				: `No dispute failed on a rate limit. Every Stripe call books its slot in one Durable Object per Stripe account and mode (\`functions/stripe-rate-limiter.ts\`: 24 requests/s in test mode, uploads 19/s), yet ${b.rateLimited429s} requests met a 429: granted 42 ms apart, they reached the emulator bunched on this loaded machine. A call answered 429 is sent again after a fresh slot (\`lib/stripe/pacing.ts\`, up to ${RATE_LIMITED_RESENDS} times); ${b.disputesThatMet429 === 0 ? "no message had to go back on its queue" : `${b.disputesThatMet429} disputes still met one after those and went back on their queue as a fresh copy with jittered backoff (\`lib/queue.ts\`), which never uses up the retries that protect against work that keeps failing`}.`,
 		);
 	else
 		notes.push(

@@ -104,6 +104,13 @@ export function isolateGate(paces: Paces): Gate {
 
 type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
+/** A request whose body can be sent again as it is (stripe-node sends strings and byte arrays). */
+function resendable(input: RequestInfo | URL, init?: RequestInit): boolean {
+	if (input instanceof Request) return false;
+	const body = init?.body;
+	return body === undefined || body === null || typeof body === "string" || body instanceof Uint8Array;
+}
+
 export function isFileUpload(input: RequestInfo | URL, init?: RequestInit): boolean {
 	const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
 	if (method !== "POST") return false;
@@ -111,11 +118,27 @@ export function isFileUpload(input: RequestInfo | URL, init?: RequestInit): bool
 	return new URL(url).pathname === "/v1/files";
 }
 
-/** A fetch that waits at its gate first; a file upload counts against both limits, as Stripe counts it. */
+/**
+ * Times a call that Stripe answered 429 is sent again, each after a fresh slot. Stripe refuses a rate-limited
+ * request before doing anything with it, so sending it again is safe (and POSTs carry idempotency keys anyway);
+ * a 429 that outlasts these goes back to stripe-node, and the queue message waits on its queue (lib/queue.ts).
+ */
+export const RATE_LIMITED_RESENDS = 3;
+
+/**
+ * A fetch that waits at its gate first; a file upload counts against both limits, as Stripe counts it. A 429
+ * (requests arriving bunched although they were granted apart, e.g. on a loaded machine) is sent again after the
+ * next slot rather than failing the whole message's work.
+ */
 export function pacedFetch(gate: Gate | Paces, inner: Fetch): Fetch {
 	const g = "wait" in gate ? gate : isolateGate(gate);
 	return async (input, init) => {
-		await g.wait(isFileUpload(input, init));
-		return inner(input, init);
+		const isUpload = isFileUpload(input, init);
+		for (let resend = 0; ; resend++) {
+			await g.wait(isUpload);
+			const response = await inner(input, init);
+			if (response.status !== 429 || resend >= RATE_LIMITED_RESENDS || !resendable(input, init)) return response;
+			await response.body?.cancel();
+		}
 	};
 }

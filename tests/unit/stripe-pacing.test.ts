@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Clock, keyMode, PACE, Pacer, pacedFetch, pacersFor } from "../../lib/stripe/pacing";
+import { type Clock, keyMode, PACE, Pacer, pacedFetch, pacersFor, RATE_LIMITED_RESENDS } from "../../lib/stripe/pacing";
 import { startEmulatorHarness } from "../support/stripe-emulator";
 
 /** A clock that only moves when someone sleeps, recording every call's start time. */
@@ -82,5 +82,34 @@ describe("pacedFetch", () => {
 		} finally {
 			await h.close();
 		}
+	});
+
+	it("sends a call Stripe answered 429 again after a fresh slot, then gives the 429 back", async () => {
+		const clock = fakeClock();
+		const answers = [429, 429, 200];
+		const seen: number[] = [];
+		const fetch = pacedFetch({ api: new Pacer(10, clock), files: new Pacer(2, clock) }, async () => {
+			seen.push(clock.time);
+			return new Response("{}", { status: answers.shift() ?? 429 });
+		});
+		const ok = await fetch("http://127.0.0.1:1/v1/disputes", { method: "POST", body: "a=1" });
+		expect(ok.status).toBe(200);
+		expect(seen).toEqual([0, 100, 200]);
+
+		seen.length = 0;
+		const limited = await fetch("http://127.0.0.1:1/v1/disputes", { method: "POST", body: "a=1" });
+		expect(limited.status).toBe(429);
+		expect(seen).toHaveLength(1 + RATE_LIMITED_RESENDS);
+
+		// A body that cannot be read twice is not sent twice.
+		seen.length = 0;
+		const stream = new ReadableStream({ start: (c) => c.close() });
+		const once = await fetch("http://127.0.0.1:1/v1/disputes", {
+			method: "POST",
+			body: stream,
+			duplex: "half",
+		} as RequestInit);
+		expect(once.status).toBe(429);
+		expect(seen).toHaveLength(1);
 	});
 });
