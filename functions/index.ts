@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { type AppEnv, notFound, onError } from "../lib/http/app";
+import { transportSecurity } from "../lib/http/headers";
 import assemble from "./assemble";
 import { dashboardApp } from "./dashboard/app";
 import { intakeApp } from "./intake/app";
@@ -13,7 +14,7 @@ export { StripeRateLimiter } from "./stripe-rate-limiter";
  * The default deployment: every edge function in one Worker. They still talk only through the queues and the
  * database, so any of them can be split into a Worker of its own (see each functions/* module).
  */
-const app = new Hono<AppEnv>().route("/", intakeApp).route("/", dashboardApp);
+const app = new Hono<AppEnv>().use("*", transportSecurity).route("/", intakeApp).route("/", dashboardApp);
 app.onError(onError);
 app.notFound(notFound);
 

@@ -3,14 +3,13 @@ import bold from "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf";
 import type { z } from "zod";
 import { type PipelineConfig, parseConfig, pipelineConfigSchema } from "../lib/config";
 import { openDb } from "../lib/db/client";
+import { recordAttempt } from "../lib/dispute/store";
 import { describeError } from "../lib/errors";
-import type { NotifyMessage } from "../lib/lifecycle/messages";
+import { queuedNotices } from "../lib/lifecycle/notify";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../lib/messages";
-import { handleDeadLetters } from "../lib/pipeline/dead-letter";
 import type { PipelineDeps } from "../lib/pipeline/deps";
-import { disputeIdOf, type FailedStage, recordPermanentFailure } from "../lib/pipeline/failures";
-import { recordAttempt } from "../lib/pipeline/store";
-import { consumeEach } from "../lib/queue";
+import { disputeIdOf, type FailedStage, recordDeadLetter, recordPermanentFailure } from "../lib/pipeline/failures";
+import { consumeDeadLetters, consumeEach } from "../lib/queue";
 import { createStripe } from "../lib/stripe/client";
 import { sharedLimiter } from "./stripe-rate-limiter";
 
@@ -28,19 +27,21 @@ export async function withPipeline<T>(
 ): Promise<T> {
 	const config = parseConfig(pipelineConfigSchema, env);
 	const { db, close } = openDb(config.DATABASE_URL, config.DATABASE_WS_PROXY);
+	const now = () => new Date();
 	const deps: PipelineDeps = {
 		db,
 		stripe: createStripe(config, sharedLimiter(env.STRIPE_RATE_LIMITER)),
 		config,
 		evidenceBucket: env.EVIDENCE,
-		assembleQueue: env.ASSEMBLE_QUEUE as Queue<AssembleMessage>,
-		submitQueue: env.SUBMIT_QUEUE as Queue<SubmitMessage>,
-		notifyQueue: env.NOTIFY_QUEUE as Queue<NotifyMessage>,
+		assembleQueue: env.ASSEMBLE_QUEUE,
+		submitQueue: env.SUBMIT_QUEUE,
+		// The notification port: notices go through the notify queue, so a step never waits on the endpoint.
+		notices: queuedNotices({ db, notifyQueue: env.NOTIFY_QUEUE, now }, config.NOTIFY_WEBHOOK_URL),
 		fonts: pdfFonts,
 		artifactsBucket: env.ARTIFACTS,
 		// Timeout and size cap are applied by the loader; a plain function, as workerd rejects a foreign `this`.
 		fetchArtifact: (url, init) => fetch(url, init),
-		now: () => new Date(),
+		now,
 	};
 	try {
 		return await work(deps, config);
@@ -63,14 +64,14 @@ export function stageConsumer<T extends AssembleMessage | SubmitMessage>(
 	return async (batch, env, ctx) => {
 		await withPipeline(env, ctx, async (deps, config) => {
 			if (batch.queue.endsWith("-dlq")) {
-				await handleDeadLetters(deps.db, stage, batch.messages, schema);
+				await consumeDeadLetters(batch.messages, schema, (body, m) => recordDeadLetter(deps, stage, body, m.attempts));
 				return;
 			}
 			await consumeEach(batch.messages, schema, (body, m) => handle(deps, body, m.attempts), {
 				baseDelaySeconds: config.QUEUE_RETRY_BASE_SECONDS,
 				requeue: (body, delaySeconds) => queueOf(deps).send(body, { delaySeconds }),
 				onPermanentFailure: (error, body, m) =>
-					recordPermanentFailure(deps.db, stage, error, body, m.attempts, batch.queue),
+					recordPermanentFailure(deps, stage, error, body, m.attempts, batch.queue),
 				onRetry: (error, body, m, delaySeconds) =>
 					recordAttempt(deps.db, {
 						disputeId: disputeIdOf(body),

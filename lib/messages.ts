@@ -5,17 +5,19 @@ import { z } from "zod";
  * the facts themselves are always fetched again, never carried in a message.
  */
 
-export const HANDLED_EVENT_TYPES = [
-	"charge.dispute.created",
-	"charge.dispute.updated",
-	"charge.dispute.closed",
-	"charge.dispute.funds_withdrawn",
-	"charge.dispute.funds_reinstated",
-	"radar.early_fraud_warning.created",
+/** The Stripe events rebuttal handles, and what each one's object is (routed by lib/pipeline/events.ts). */
+export const HANDLED_EVENTS = {
+	"charge.dispute.created": "dispute",
+	"charge.dispute.updated": "dispute",
+	"charge.dispute.closed": "dispute",
+	"charge.dispute.funds_withdrawn": "dispute",
+	"charge.dispute.funds_reinstated": "dispute",
+	"radar.early_fraud_warning.created": "early_fraud_warning",
 	/** Counted (never acted on) for the dashboard's dispute ratio. */
-	"charge.succeeded",
-] as const;
-export type HandledEventType = (typeof HANDLED_EVENT_TYPES)[number];
+	"charge.succeeded": "charge",
+} as const;
+export type HandledEventType = keyof typeof HANDLED_EVENTS;
+export const HANDLED_EVENT_TYPES = Object.keys(HANDLED_EVENTS) as [HandledEventType, ...HandledEventType[]];
 
 export function isHandledEventType(type: string): type is HandledEventType {
 	return (HANDLED_EVENT_TYPES as readonly string[]).includes(type);
@@ -59,6 +61,8 @@ export const submitMessageSchema = z.object({
 	stripeAccount,
 	/** Set by an operator's approval in review mode: submit what is staged. */
 	approvedBy: z.string().max(200).optional(),
+	/** With `approvedBy`: a person chose to accept (close) the dispute instead of submitting its evidence. */
+	accept: z.literal(true).optional(),
 	throttled,
 });
 export type SubmitMessage = z.infer<typeof submitMessageSchema>;

@@ -140,3 +140,25 @@ async function settlePermanent<T>(
 	}
 	message.ack();
 }
+
+/**
+ * Handles each message of a dead-letter queue on its own: `record` writes down what became of it (its body is
+ * undefined when it does not parse). A message is acked only once that is written; when recording fails (the
+ * database down too, say) it stays in the dead-letter queue for another delivery.
+ */
+export async function consumeDeadLetters<T>(
+	messages: readonly ConsumedMessage[],
+	schema: z.ZodType<T>,
+	record: (body: T | undefined, message: ConsumedMessage) => Promise<void>,
+): Promise<void> {
+	for (const message of messages) {
+		const parsed = schema.safeParse(message.body);
+		try {
+			await record(parsed.success ? parsed.data : undefined, message);
+			message.ack();
+		} catch (error) {
+			console.error("dead letter not recorded; will retry", describeError(error));
+			message.retry({ delaySeconds: 30 });
+		}
+	}
+}

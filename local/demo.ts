@@ -1,7 +1,9 @@
 // `npm run demo`: `npm run dev`, then a dispute of each of five reasons, followed through the pipeline to `submitted`.
 
 import type { DisputeReason } from "../lib/evidence/playbooks";
+import { formatGrade } from "../lib/grade/checklist";
 import { startDevSession } from "./dev-session";
+import { gradeDispute } from "./grade-client";
 import { simulateDispute } from "./webhook";
 
 const SCENARIOS: { reason: DisputeReason; account: string }[] = [
@@ -27,7 +29,7 @@ interface Row {
 
 let session: Awaited<ReturnType<typeof startDevSession>>;
 try {
-	session = await startDevSession();
+	session = await startDevSession({ persist: false });
 } catch (error) {
 	console.error(`could not start: ${(error as Error).message}`);
 	process.exit(1);
@@ -79,6 +81,15 @@ async function runDemo(): Promise<void> {
 		console.log(
 			`${o.reason.padEnd(22)} ${o.disputeId.padEnd(30)} ${o.name.padEnd(16)} ${amount.padStart(9)}  ${stage}${why}`,
 		);
+	}
+	console.log("\nGrades against the analyst's checklist (npm run grade -- <dispute id> shows the same):");
+	for (const o of opened) {
+		try {
+			const grade = await gradeDispute(stack.workerUrl, stack.dashboardToken, o.disputeId);
+			console.log(`${o.reason.padEnd(22)} ${formatGrade(grade).replace(/\n/g, `\n${" ".repeat(23)}`)}`);
+		} catch (error) {
+			console.log(`${o.reason.padEnd(22)} not graded: ${(error as Error).message}`);
+		}
 	}
 	const submitted = opened.filter((o) => rows.get(o.disputeId)?.stage === "submitted").length;
 	console.log(`\n${submitted} of ${opened.length} disputes submitted. See them at ${stack.workerUrl}/dashboard`);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { PROJECT_ROOT } from "./env";
 import { type DemoCustomer, seedDemo } from "./seed";
@@ -25,11 +25,18 @@ export function readSessionFile(): SessionFile | undefined {
 	}
 }
 
-/** `npm run dev` and `npm run demo`: the stack with persistent data, seeded, announced, stopped on Ctrl-C. */
-export async function startDevSession(): Promise<{ stack: LocalStack; customers: DemoCustomer[] }> {
+/**
+ * `npm run dev` and `npm run demo`: the stack, seeded, announced, stopped on Ctrl-C. Dev keeps its data in
+ * `.data/`; the demo (`persist: false`) keeps it in memory, so it leaves nothing behind and its disputes do not
+ * turn up in the next `npm run dev`.
+ */
+export async function startDevSession(
+	options: { persist?: boolean } = {},
+): Promise<{ stack: LocalStack; customers: DemoCustomer[] }> {
+	const persist = options.persist ?? true;
 	const say = (line: string) => console.log(line);
 	say("Starting rebuttal locally…");
-	const stack = await startLocalStack({ persist: true, runCrons: true, handleSignals: true, log: say });
+	const stack = await startLocalStack({ persist, runCrons: true, handleSignals: true, log: say });
 	const artifacts = await stack.miniflare.getR2Bucket("ARTIFACTS").catch(() => undefined);
 	const { seededDatabase, customers } = await seedDemo({
 		databaseUrl: stack.databaseUrl,
@@ -49,17 +56,19 @@ export async function startDevSession(): Promise<{ stack: LocalStack; customers:
 	writeFileSync(SESSION_FILE, `${JSON.stringify(session, null, 2)}\n`);
 	process.on("exit", () => {
 		if (readSessionFile()?.pid === process.pid) unlinkSync(SESSION_FILE);
+		// Only the session file was there: a run in memory leaves no empty .data/ behind either.
+		if (!persist && readdirSync(DATA_DIR).length === 0) rmdirSync(DATA_DIR);
 	});
-	printBanner(stack);
+	printBanner(stack, persist);
 	return { stack, customers };
 }
 
-function printBanner(stack: LocalStack): void {
+function printBanner(stack: LocalStack, persist: boolean): void {
 	const w = stack.workerUrl;
 	const db = new URL(stack.databaseUrl);
 	const database =
 		stack.databaseKind === "pglite"
-			? `embedded PGlite (data in ${relative(process.cwd(), join(DATA_DIR, "pglite")) || "."})`
+			? `embedded PGlite (${persist ? `data in ${relative(process.cwd(), join(DATA_DIR, "pglite")) || "."}` : "in memory"})`
 			: stack.databaseKind === "neon"
 				? `Neon at ${db.hostname}${db.pathname}`
 				: `Postgres at ${db.hostname}:${db.port || 5432}${db.pathname}`;
@@ -71,7 +80,9 @@ function printBanner(stack: LocalStack): void {
 		`  Stripe webhooks  ${w}/webhooks/stripe`,
 		`  Dashboard        ${w}/dashboard`,
 		`  Dashboard API    curl -H "Authorization: Bearer ${token}" ${w}/api/disputes`,
-		stack.dashboardTokenGenerated ? `  Dashboard token  ${token}   (generated for local use, kept in .data/)` : "",
+		stack.dashboardTokenGenerated
+			? `  Dashboard token  ${token}   (generated for local use${persist ? ", kept in .data/" : ""})`
+			: "",
 		`  Stripe           ${stack.usesEmulator ? `built-in emulator at ${stack.stripeApiBase}` : `API at ${stack.stripeApiBase}`}`,
 		`  Database         ${database}${stack.bridgeUrl ? `, reached by the Worker through ${stack.bridgeUrl}` : ""}`,
 		stack.crons.length

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CONFIG_NAMES } from "../lib/config";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -66,24 +67,17 @@ export function layerEnv(...sources: EnvMap[]): Record<string, string> {
 	return out;
 }
 
-/** Names a local run hands to the Worker as bindings (contract §1, plus the local-only ones). */
-export const WORKER_CONFIG_NAMES = [
-	"STRIPE_SECRET_KEY",
-	"STRIPE_WEBHOOK_SECRET",
-	"STRIPE_API_BASE",
-	"DATABASE_URL",
-	"DATABASE_WS_PROXY",
-	"ANTHROPIC_API_KEY",
-	"ANTHROPIC_BASE_URL",
-	"ANTHROPIC_MODEL",
-	"DASHBOARD_TOKEN",
-	"SUBMIT_MODE",
-	"MERCHANT_NAME",
-	"QUEUE_RETRY_BASE_SECONDS",
-	"NOTIFY_WEBHOOK_URL",
-	"REVIEW_AUTOSUBMIT_HOURS",
-	"STRIPE_ACCOUNTS",
-] as const;
+/** Names a local run hands to the Worker as bindings: every Worker variable (lib/config/variables.ts). */
+export const WORKER_CONFIG_NAMES: readonly string[] = CONFIG_NAMES;
+
+/**
+ * The string bindings a local run gives the Worker: the Worker variables of the resolved configuration, plus
+ * whatever `.dev.vars` names (wrangler passes those through too). `PORT` and other process variables stay out.
+ */
+export function workerBindings(env: Record<string, string>, devVarNames: readonly string[]): Record<string, string> {
+	const names = new Set<string>([...WORKER_CONFIG_NAMES, ...devVarNames]);
+	return Object.fromEntries(Object.entries(env).filter(([name]) => names.has(name)));
+}
 
 /** Not secrets: the values a local run uses with the built-in Stripe emulator when none are configured. */
 export const LOCAL_STRIPE_SECRET_KEY = "sk_test_local_rebuttal_emulator";

@@ -3,16 +3,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { Log, LogLevel, Miniflare } from "miniflare";
+import { VARIABLES } from "../lib/config";
 import { consumerReplicas } from "./consumer-replicas";
 import { scheduleCrons } from "./cron";
 import { startEmbeddedPostgres } from "./embedded-postgres";
-import {
-	LOCAL_STRIPE_SECRET_KEY,
-	LOCAL_WEBHOOK_SECRET,
-	PROJECT_ROOT,
-	resolveLocalConfig,
-	WORKER_CONFIG_NAMES,
-} from "./env";
+import { LOCAL_STRIPE_SECRET_KEY, LOCAL_WEBHOOK_SECRET, PROJECT_ROOT, resolveLocalConfig, workerBindings } from "./env";
 import { applyMigrations } from "./migrations";
 import { startPgBridge } from "./pg-bridge";
 import { bundleWorker, OFFLINE_WRANGLER_ENV } from "./worker-build";
@@ -63,7 +58,7 @@ export interface LocalStack {
 	usesEmulator: boolean;
 	databaseUrl: string;
 	databaseKind: DatabaseKind;
-	/** The WebSocket bridge the Worker reaches Postgres through; undefined for Neon. */
+	/** The address of the WebSocket bridge the Worker reaches Postgres through (without its token); undefined for Neon. */
 	bridgeUrl: string | undefined;
 	dashboardToken: string;
 	/** True when no DASHBOARD_TOKEN was configured and a local one was generated (safe to print). */
@@ -137,6 +132,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 		// Postgres: the configured server, or embedded PGlite.
 		let databaseKind: DatabaseKind;
 		if (env.DATABASE_URL) {
+			const checked = VARIABLES.DATABASE_URL.schema.safeParse(env.DATABASE_URL);
+			if (!checked.success) throw new Error(`DATABASE_URL ${checked.error.issues.map((i) => i.message).join("; ")}`);
 			databaseKind = isNeonHost(new URL(env.DATABASE_URL).hostname) ? "neon" : "postgres";
 		} else {
 			const pglite = await startEmbeddedPostgres(persist ? { dataDir: join(dataDir, "pglite") } : {});
@@ -159,7 +156,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 		if (databaseKind !== "neon" && !env.DATABASE_WS_PROXY) {
 			const bridge = await startPgBridge({ allowHosts: [new URL(databaseUrl).hostname] });
 			cleanups.push(() => bridge.close());
-			bridgeUrl = env.DATABASE_WS_PROXY = bridge.url;
+			// The Worker alone gets the URL with the bridge's token; logs show the address without it.
+			env.DATABASE_WS_PROXY = bridge.url;
+			bridgeUrl = bridge.origin;
 		}
 
 		const dashboardTokenGenerated = !env.DASHBOARD_TOKEN;
@@ -172,8 +171,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 		const bundle = await bundleWorker(configPath, abort.signal);
 		cleanups.push(() => bundle.remove());
 
-		const bindingNames = new Set<string>([...WORKER_CONFIG_NAMES, ...devVarNames]);
-		const bindings = Object.fromEntries(Object.entries(env).filter(([name]) => bindingNames.has(name)));
+		const bindings = workerBindings(env, devVarNames);
 		const mainWorker = {
 			...workerOptions,
 			name: config.name ?? "worker",

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, jsonb, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, jsonb, text, timestamp } from "drizzle-orm/pg-core";
 import { rebuttal } from "./namespace";
 
 // The merchant's activity data (contract §4). The merchant's app writes these tables, or replaces them with
@@ -48,6 +48,14 @@ export const artifacts = rebuttal.table("artifacts", {
 	title: text("title"),
 	contentType: text("content_type"),
 	location: text("location"),
+});
+
+/** What each activity kind means (optional; defaults cover login, signup, support_message, cancellation). */
+export const activityKinds = rebuttal.table("activity_kinds", {
+	kind: text("kind").primaryKey(),
+	labelOne: text("label_one").notNull(),
+	labelMany: text("label_many").notNull(),
+	countsAsUse: boolean("counts_as_use").notNull(),
 });
 
 /** Case-insensitive email matching (contract §4) must not scan the table. */

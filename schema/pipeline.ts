@@ -2,7 +2,11 @@ import { sql } from "drizzle-orm";
 import { bigint, boolean, check, index, integer, jsonb, text, timestamp } from "drizzle-orm/pg-core";
 import { rebuttal } from "./namespace";
 
-/** Pipeline stages, exactly as the public contract names them. */
+/**
+ * Pipeline stages, exactly as the public contract names them. The moves between them, and every set of stages
+ * the code asks about, are in lib/dispute/transitions.ts: a new stage is added here and there. The appeal stages
+ * are the ones the contract allows besides.
+ */
 export const STAGES = [
 	"received",
 	"assembling",
@@ -14,6 +18,10 @@ export const STAGES = [
 	"lost",
 	"skipped",
 	"failed",
+	/** The issuer decided against the merchant and Stripe offers an appeal (`appeal_needs_response`). */
+	"appealing",
+	/** The appeal went to Stripe (`appeal_under_review`). */
+	"appeal_submitted",
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -46,7 +54,10 @@ export const disputes = rebuttal.table(
 		networkReasonCode: text("network_reason_code"),
 		status: text("status").notNull(),
 		stage: text("stage").$type<Stage>().notNull().default("received"),
+		/** Why the dispute is at its stage, in words for the API and dashboard; the code below says it for programs. */
 		stageReason: text("stage_reason"),
+		/** The code of `stage_reason` (lib/dispute/reasons.ts), or null. */
+		stageReasonCode: text("stage_reason_code"),
 		failedStage: text("failed_stage").$type<"assemble" | "submit">(),
 		lastError: text("last_error"),
 		dueBy: timestamp("due_by", { withTimezone: true }),
@@ -97,6 +108,11 @@ export const evidence = rebuttal.table("evidence", {
 	writerModel: text("writer_model"),
 	writerUsage: jsonb("writer_usage"),
 	playbook: text("playbook").notNull(),
+	/**
+	 * Traceability kept out of the submitted evidence: each letter point and paragraph with the fact ids it rests
+	 * on, the exhibits, and the verifier's findings on the model's last answer (see `EvidenceTrace`).
+	 */
+	trace: jsonb("trace"),
 	fileId: text("file_id").notNull(),
 	pdfKey: text("pdf_key").notNull(),
 	pdfSha256: text("pdf_sha256").notNull(),

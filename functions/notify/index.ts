@@ -1,4 +1,4 @@
-import { consumeNotifications } from "../../lib/lifecycle/notify-consumer";
+import { consumeNotifications } from "./consumer";
 
 /** Consumer of the notify queue (and its dead-letter queue): lifecycle notices to NOTIFY_WEBHOOK_URL. */
 export default {

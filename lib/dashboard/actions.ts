@@ -1,10 +1,13 @@
 import type Stripe from "stripe";
-import type { Stage } from "../../schema";
 import type { Db } from "../db/client";
+import { move } from "../dispute/move";
+import type { Notices } from "../dispute/notices";
+import { reason as stageReason } from "../dispute/reasons";
+import { getDispute, getEvidence, recordAttempt } from "../dispute/store";
 import { ConflictError, NotFoundError, PermanentError } from "../errors";
 import { backfillOpenDisputes } from "../lifecycle/backfill";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
-import { getDispute, getEvidence, recordAttempt, transition } from "../pipeline/store";
+import { importHistory } from "../outcomes/history";
 import { failedDisputeIds } from "./queries";
 
 export class BadInput extends PermanentError {
@@ -17,6 +20,7 @@ export interface ActionDeps {
 	db: Db;
 	assembleQueue: QueueSender<AssembleMessage>;
 	submitQueue: QueueSender<SubmitMessage>;
+	notices?: Notices;
 }
 
 /**
@@ -29,7 +33,7 @@ export async function retryDispute(deps: ActionDeps, disputeId: string, actor: s
 	if (row.stage !== "failed") throw new ConflictError(`dispute ${disputeId} is ${row.stage}, not failed`);
 	const retrySubmit = row.failedStage === "submit" && (await getEvidence(deps.db, disputeId)) !== undefined;
 	const to = retrySubmit ? "staged" : "received";
-	if (!(await transition(deps.db, disputeId, ["failed"], to, { stageReason: `retry requested by ${actor}` }))) {
+	if (!(await move(deps, disputeId, "retry", { to, reason: stageReason("retry_requested", actor) }))) {
 		throw new ConflictError(`dispute ${disputeId} is already being retried`);
 	}
 	try {
@@ -45,7 +49,7 @@ export async function retryDispute(deps: ActionDeps, disputeId: string, actor: s
 		}
 	} catch (error) {
 		// Nothing was queued: put the dispute back where an operator can retry it again.
-		await transition(deps.db, disputeId, [to], "failed");
+		await move(deps, disputeId, "retry_unsent", {});
 		throw error;
 	}
 	const queued = retrySubmit ? "submit" : "assemble";
@@ -68,21 +72,22 @@ export async function approveDispute(deps: ActionDeps, disputeId: string, actor:
 	return { id: disputeId, stage: row.stage, queued: "submit" as const };
 }
 
-/** Stages an operator may skip (accept) a dispute from: never once evidence went out or the dispute ended. */
-export const SKIPPABLE_BY_OPERATOR: Stage[] = ["received", "assembling", "staged", "awaiting_review", "failed"];
-
 /**
  * Skips (accepts) a dispute: rebuttal will not answer it. Idempotent: skipping a skipped dispute changes nothing.
  * Refused once evidence is being submitted or the dispute is decided.
  */
-export async function skipDispute(deps: Pick<ActionDeps, "db">, disputeId: string, reason: string, actor: string) {
+export async function skipDispute(
+	deps: Pick<ActionDeps, "db" | "notices">,
+	disputeId: string,
+	reason: string,
+	actor: string,
+) {
 	const text = reason.trim();
 	if (text.length < 3 || text.length > 500) throw new BadInput("a reason of 3 to 500 characters is required");
 	const row = await getDispute(deps.db, disputeId);
 	if (!row) throw new NotFoundError(`no dispute ${disputeId}`);
 	if (row.stage === "skipped") return { id: disputeId, stage: row.stage, changed: false };
-	const stageReason = `skipped by ${actor}: ${text}`;
-	if (!(await transition(deps.db, disputeId, SKIPPABLE_BY_OPERATOR, "skipped", { stageReason }))) {
+	if (!(await move(deps, disputeId, "skip", { reason: stageReason("operator_skip", actor, text) }))) {
 		const now = await getDispute(deps.db, disputeId);
 		if (now?.stage === "skipped") return { id: disputeId, stage: now.stage, changed: false };
 		throw new ConflictError(`dispute ${disputeId} is ${now?.stage ?? row.stage} and can no longer be skipped`);
@@ -126,8 +131,14 @@ export async function backfillNow(
 		{ db: deps.db, stripe: deps.stripe, assembleQueue: deps.assembleQueue, now: deps.now ?? (() => new Date()) },
 		{ accounts: deps.accounts, requestedBy: actor },
 	);
+	const history = await importHistory(
+		{ db: deps.db, stripe: deps.stripe, now: deps.now ?? (() => new Date()) },
+		{ accounts: deps.accounts, requestedBy: actor },
+	);
 	return {
 		enqueued: reports.reduce((n, r) => n + r.enqueued, 0),
 		accounts: reports,
+		imported: history.reduce((n, r) => n + r.imported, 0),
+		history,
 	};
 }

@@ -1,9 +1,14 @@
 import { and, desc, eq, gte, inArray, isNotNull, lt, notInArray, or, type SQL, sql } from "drizzle-orm";
 import { charges, disputes, earlyFraudWarnings, evidence, type Stage } from "../../schema";
 import type { Db } from "../db/client";
+import { getDecision, presentDecision } from "../decide/decide";
+import { getEvidence, listAttempts, NO_ACCOUNT_MATCH } from "../dispute/store";
+import { IN_FLIGHT_STAGES, OPEN_STAGES } from "../dispute/transitions";
 import { NotFoundError } from "../errors";
 import { getAssessment, presentAssessment } from "../evidence/assess";
-import { getEvidence, listAttempts, NO_ACCOUNT_MATCH } from "../pipeline/store";
+import type { EvidenceTrace } from "../narrative/trace";
+import { couldHaveHelped } from "../outcomes/learn";
+import { programmesFor } from "../outcomes/monitoring";
 
 export interface DisputeListQuery {
 	stage?: Stage;
@@ -25,7 +30,7 @@ export async function listDisputes(db: Db, query: DisputeListQuery) {
 	if (query.account) filters.push(eq(disputes.stripeAccount, query.account));
 	if (query.reason) filters.push(eq(disputes.reason, query.reason));
 	if (query.due) {
-		filters.push(isNotNull(disputes.dueBy), inArray(disputes.stage, OPEN_STAGES));
+		filters.push(isNotNull(disputes.dueBy), inArray(disputes.stage, [...OPEN_STAGES]));
 		if (query.due === "overdue") filters.push(lt(disputes.dueBy, sql`now()`));
 		else {
 			const hours = query.due === "48h" ? 48 : 168;
@@ -53,10 +58,12 @@ export async function listDisputes(db: Db, query: DisputeListQuery) {
 export async function disputeDetail(db: Db, disputeId: string) {
 	const [row] = await db.select().from(disputes).where(eq(disputes.id, disputeId));
 	if (!row) throw new NotFoundError(`no dispute ${disputeId}`);
-	const [attempts, evidence, assessment] = await Promise.all([
+	const [attempts, evidence, assessment, decision, helped] = await Promise.all([
 		listAttempts(db, disputeId),
 		getEvidence(db, disputeId),
 		getAssessment(db, disputeId),
+		getDecision(db, disputeId),
+		couldHaveHelped(db, disputeId),
 	]);
 	return {
 		...presentDispute(row),
@@ -73,6 +80,10 @@ export async function disputeDetail(db: Db, disputeId: string) {
 		})),
 		/** The playbook's judgement: strength, why it is too weak, CE 3.0 result, compliance and skip reasons. */
 		assessment: presentAssessment(assessment),
+		/** Fight or accept (FIGHT_POLICY), with the fee, record and break-even it rested on. */
+		decision: presentDecision(decision),
+		/** On a lost dispute: the key facts and evidence fields (present in won cases) it lacked; Klarna's loss reason. */
+		couldHaveHelped: helped,
 		evidence: evidence
 			? {
 					writer: evidence.writer,
@@ -91,6 +102,8 @@ export async function disputeDetail(db: Db, disputeId: string) {
 					fields: evidence.fields,
 					narrative: evidence.narrative,
 					factCount: Array.isArray(evidence.facts) ? evidence.facts.length : 0,
+					/** Each letter point and paragraph with its fact ids, the exhibits, the verifier's findings. */
+					trace: (evidence.trace as EvidenceTrace | null) ?? null,
 					stagedAt: evidence.updatedAt.toISOString(),
 				}
 			: null,
@@ -102,6 +115,7 @@ export function presentDispute(row: typeof disputes.$inferSelect) {
 		id: row.id,
 		stage: row.stage,
 		stageReason: row.stageReason,
+		stageReasonCode: row.stageReasonCode,
 		status: row.status,
 		reason: row.reason,
 		networkReasonCode: row.networkReasonCode,
@@ -124,11 +138,6 @@ export function presentDispute(row: typeof disputes.$inferSelect) {
 	};
 }
 
-/** Stages in which a dispute still needs something from rebuttal or the operator. */
-export const OPEN_STAGES: Stage[] = ["received", "assembling", "staged", "awaiting_review", "submitting", "failed"];
-/** Stages in which work is in flight: pages refresh themselves while any dispute is in one. */
-export const IN_FLIGHT_STAGES: Stage[] = ["received", "assembling", "staged", "submitting"];
-
 const count = sql<number>`count(*)::int`;
 const money = (column: SQL | typeof disputes.amount) =>
 	sql<number>`coalesce(sum(${column}), 0)::bigint`.mapWith(Number);
@@ -143,7 +152,7 @@ export async function overview(db: Db) {
 		db
 			.select({ currency: disputes.currency, count, amount: money(disputes.amount) })
 			.from(disputes)
-			.where(inArray(disputes.stage, OPEN_STAGES))
+			.where(inArray(disputes.stage, [...OPEN_STAGES]))
 			.groupBy(disputes.currency)
 			.orderBy(desc(sql`sum(${disputes.amount})`)),
 		db
@@ -151,7 +160,7 @@ export async function overview(db: Db) {
 			.from(disputes)
 			.where(
 				and(
-					inArray(disputes.stage, OPEN_STAGES),
+					inArray(disputes.stage, [...OPEN_STAGES]),
 					gte(disputes.dueBy, sql`now()`),
 					lt(disputes.dueBy, sql`now() + interval '48 hours'`),
 				),
@@ -180,7 +189,10 @@ export async function overview(db: Db) {
 
 /** How many disputes are being worked on right now. */
 export async function inFlightCount(db: Db): Promise<number> {
-	const [row] = await db.select({ count }).from(disputes).where(inArray(disputes.stage, IN_FLIGHT_STAGES));
+	const [row] = await db
+		.select({ count })
+		.from(disputes)
+		.where(inArray(disputes.stage, [...IN_FLIGHT_STAGES]));
 	return row?.count ?? 0;
 }
 
@@ -262,12 +274,10 @@ export async function outcomeStats(db: Db, months = 12) {
 	return { overall, perReason, perMonth };
 }
 
-/** The card networks' monitoring thresholds the dispute ratio is compared with. */
-export const RATIO_THRESHOLDS = [
-	{ id: "visa-early-warning", label: "Visa early warning", ratio: 0.009 },
-	{ id: "visa", label: "Visa monitoring (VDMP)", ratio: 0.01 },
-	{ id: "mastercard", label: "Mastercard excessive chargeback (ECM)", ratio: 0.015 },
-] as const;
+/** The card networks' monitoring thresholds in force now, from the one table in lib/outcomes/monitoring.ts. */
+export function ratioThresholds(now = new Date()) {
+	return programmesFor(now.toISOString().slice(0, 7)).map((p) => ({ id: p.id, label: p.label, ratio: p.ratio }));
+}
 
 /**
  * Disputes created over charges recorded (from `charge.succeeded`) in the last `days` days. The ratio is null
@@ -289,7 +299,7 @@ export async function disputeRatio(db: Db, days = 30) {
 		disputes: disputesCount,
 		charges: chargesCount,
 		ratio: chargesCount > 0 ? disputesCount / chargesCount : null,
-		thresholds: RATIO_THRESHOLDS,
+		thresholds: ratioThresholds(),
 	};
 }
 

@@ -1,5 +1,7 @@
 import type Stripe from "stripe";
 import type { Stage } from "../../schema";
+import { acceptByOperator } from "../decide/actions";
+import { canLeave } from "../dispute/transitions";
 import {
 	type ActionDeps,
 	approveDispute,
@@ -7,7 +9,6 @@ import {
 	RETRY_ALL_LIMIT,
 	retryAllFailed,
 	retryDispute,
-	SKIPPABLE_BY_OPERATOR,
 	skipDispute,
 } from "./actions";
 
@@ -28,13 +29,13 @@ export interface DisputeAction {
 	run(deps: ActionDeps, disputeId: string, input: { reason?: string }, actor: string): Promise<unknown>;
 }
 
-export type DisputeActionName = "retry" | "approve" | "skip";
+export type DisputeActionName = "retry" | "approve" | "accept" | "skip";
 
 export const disputeActions: Record<DisputeActionName, DisputeAction> = {
 	retry: {
 		label: "Retry",
 		confirm: "Re-enqueue the stage that failed. The dispute leaves `failed` at once, so a second click does nothing.",
-		available: (d) => d.stage === "failed",
+		available: (d) => canLeave("retry", d.stage),
 		run: (deps, id, _input, actor) => retryDispute(deps, id, actor),
 	},
 	approve: {
@@ -43,13 +44,21 @@ export const disputeActions: Record<DisputeActionName, DisputeAction> = {
 		available: (d) => d.stage === "awaiting_review",
 		run: (deps, id, _input, actor) => approveDispute(deps, id, actor),
 	},
+	accept: {
+		label: "Accept (close)",
+		confirm:
+			"Accept the dispute in Stripe instead of answering it: the amount stays with the customer and no countered fee can be charged. Accepting is final.",
+		danger: true,
+		available: (d) => d.stage === "awaiting_review",
+		run: (deps, id, _input, actor) => acceptByOperator(deps, id, actor),
+	},
 	skip: {
 		label: "Skip (accept)",
 		confirm:
 			"Do not answer this dispute: rebuttal stops working on it and it will not be submitted. Give the reason for the record.",
 		needsReason: true,
 		danger: true,
-		available: (d) => SKIPPABLE_BY_OPERATOR.includes(d.stage),
+		available: (d) => canLeave("skip", d.stage),
 		run: (deps, id, input, actor) => skipDispute(deps, id, input.reason ?? "", actor),
 	},
 };
@@ -96,7 +105,7 @@ export const globalActions: Record<GlobalActionName, GlobalAction> = {
 			const result = await backfillNow(deps, actor);
 			const failed = result.accounts.filter((a) => a.error);
 			const later = result.accounts.some((a) => a.resumesLater);
-			const summary = `${result.enqueued} missed dispute${result.enqueued === 1 ? "" : "s"} queued from ${result.accounts.length} account${result.accounts.length === 1 ? "" : "s"}${later ? "; more pages remain for the next run" : ""}${failed.length ? `; failed for ${failed.map((a) => `${a.account ?? "the platform"} (${a.error})`).join(", ")}` : ""}`;
+			const summary = `${result.enqueued} missed dispute${result.enqueued === 1 ? "" : "s"} queued from ${result.accounts.length} account${result.accounts.length === 1 ? "" : "s"}${result.imported ? `; ${result.imported} closed dispute${result.imported === 1 ? "" : "s"} of the last 12 months imported` : ""}${later ? "; more pages remain for the next run" : ""}${failed.length ? `; failed for ${failed.map((a) => `${a.account ?? "the platform"} (${a.error})`).join(", ")}` : ""}`;
 			return { summary };
 		},
 	},

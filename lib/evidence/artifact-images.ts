@@ -1,9 +1,13 @@
 /**
  * Loads the images of a few artifacts (things the customer made) for the thumbnails in the evidence PDF: from
  * the ARTIFACTS R2 bucket (`r2:KEY`) or an `https://` URL, with a timeout, a size cap and a check of the bytes
- * themselves (PNG or JPEG only, whatever the row or the server claims). Loading never throws: an artifact whose
- * image cannot be used is reported as unavailable, with a short reason, and the dispute goes on without it.
+ * themselves (PNG or JPEG only, whatever the row or the server claims). URLs and every redirect are checked
+ * before they are fetched (see artifact-url.ts). Loading never throws: an artifact whose image cannot be used is
+ * reported as unavailable, with a short reason for the logs, and the dispute goes on without it; the PDF says only
+ * IMAGE_UNAVAILABLE, so nothing about the hosts or their answers leaves in the evidence.
  */
+import { ArtifactUrlRefused, fetchCheckingRedirects } from "./artifact-url";
+import { pixelFormat } from "./image-memory";
 import type { ArtifactSummary } from "./types";
 
 export type ImageFormat = "png" | "jpeg";
@@ -18,9 +22,15 @@ export interface ArtifactImage {
 
 export interface UnavailableArtifact {
 	artifactId: string;
-	/** Why the image is not shown, e.g. "not found", "not a PNG or JPEG image", "larger than 4 MB". */
+	/**
+	 * Why the image is not shown, e.g. "not found", "not a PNG or JPEG image", "larger than 4 MB", for the logs;
+	 * never printed in the PDF (it could tell a reader about internal hosts), which says IMAGE_UNAVAILABLE.
+	 */
 	reason: string;
 }
+
+/** The one reason the PDF gives for an image that could not be loaded or embedded, whatever went wrong. */
+export const IMAGE_UNAVAILABLE = "Image unavailable";
 
 export interface ArtifactImages {
 	/** In the order of the artifacts given (most recent first). */
@@ -33,13 +43,16 @@ export interface ArtifactBucket {
 	get(key: string): Promise<{ size: number; arrayBuffer(): Promise<ArrayBuffer> } | null>;
 }
 
-export type FetchLike = (input: string, init?: { signal?: AbortSignal; redirect?: "follow" }) => Promise<Response>;
+/** The loader asks for `redirect: "manual"` and follows redirects itself, checking each hop. */
+export type FetchLike = (input: string, init?: { signal?: AbortSignal; redirect?: "manual" }) => Promise<Response>;
 
 export interface LoadOptions {
 	/** The ARTIFACTS bucket; without it `r2:` artifacts are unavailable. */
 	bucket?: ArtifactBucket | null;
 	/** Fetch for `https://` artifacts; without it they are unavailable. */
 	fetch?: FetchLike | null;
+	/** ARTIFACT_HOSTS: when not empty, the only host names `https://` artifacts and their redirects may use. */
+	allowHosts?: readonly string[] | null;
 	/** Images attempted at most (default 6): only the first image artifacts are loaded. */
 	max?: number;
 	/** Largest image accepted, in bytes (default 4 MB). */
@@ -121,7 +134,7 @@ async function readBytes(location: string, sources: LoadOptions, opts: typeof DE
 		} catch {
 			throw new Unavailable("not a valid URL");
 		}
-		return fetchBounded(sources.fetch, url.href, opts.maxImageBytes, opts.timeoutMs, tooLarge);
+		return fetchBounded(sources.fetch, url.href, sources.allowHosts, opts.maxImageBytes, opts.timeoutMs, tooLarge);
 	}
 	throw new Unavailable("location is neither r2:KEY nor an https:// URL");
 }
@@ -129,6 +142,7 @@ async function readBytes(location: string, sources: LoadOptions, opts: typeof DE
 async function fetchBounded(
 	fetchFn: FetchLike,
 	url: string,
+	allowHosts: readonly string[] | null | undefined,
 	maxBytes: number,
 	timeoutMs: number,
 	tooLarge: () => Error,
@@ -140,7 +154,7 @@ async function fetchBounded(
 		controller.abort();
 	}, timeoutMs);
 	try {
-		const response = await fetchFn(url, { signal: controller.signal, redirect: "follow" });
+		const response = await fetchCheckingRedirects(fetchFn, url, { signal: controller.signal, allowHosts });
 		if (!response.ok) {
 			await response.body?.cancel().catch(() => {});
 			throw new Unavailable(response.status === 404 ? "not found" : `the server answered ${response.status}`);
@@ -173,6 +187,7 @@ async function fetchBounded(
 		return bytes;
 	} catch (error) {
 		if (error instanceof Unavailable) throw error;
+		if (error instanceof ArtifactUrlRefused) throw new Unavailable(error.message);
 		if (timedOut) throw new Unavailable(`no complete answer within ${Math.round(timeoutMs / 100) / 10} s`);
 		throw new Unavailable("the URL could not be fetched");
 	} finally {
@@ -187,49 +202,21 @@ export function inspectImage(
 ): { format: ImageFormat; width: number; height: number } {
 	const b = bytes;
 	if (b.length >= 33 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 && b[4] === 0x0d) {
-		const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
 		if (String.fromCharCode(b[12]!, b[13]!, b[14]!, b[15]!) !== "IHDR") throw new Unavailable("a damaged PNG image");
-		const width = view.getUint32(16);
-		const height = view.getUint32(20);
-		if (width < 1 || height < 1) throw new Unavailable("a damaged PNG image");
+		const format = pixelFormat(b);
+		if (!format || format.width < 1 || format.height < 1) throw new Unavailable("a damaged PNG image");
+		const { width, height } = format;
 		if (width * height > maxPngPixels) throw new Unavailable(`a PNG image larger than ${megapixels(maxPngPixels)}`);
 		return { format: "png", width, height };
 	}
 	if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) {
-		const size = jpegSize(b);
-		if (!size) throw new Unavailable("a damaged JPEG image");
-		return { format: "jpeg", ...size };
+		const format = pixelFormat(b);
+		if (!format || format.width < 1 || format.height < 1) throw new Unavailable("a damaged JPEG image");
+		return { format: "jpeg", width: format.width, height: format.height };
 	}
 	throw new Unavailable("not a PNG or JPEG image");
 }
 
 function megapixels(n: number): string {
 	return `${Math.round(n / 100_000) / 10} megapixels`;
-}
-
-/** Walks the JPEG markers to the first start-of-frame and reads the size there. */
-function jpegSize(b: Uint8Array): { width: number; height: number } | null {
-	let i = 2;
-	while (i + 9 < b.length) {
-		if (b[i] !== 0xff) return null;
-		const marker = b[i + 1]!;
-		if (marker === 0xff) {
-			i++;
-			continue;
-		}
-		if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-			i += 2;
-			continue;
-		}
-		const length = (b[i + 2]! << 8) | b[i + 3]!;
-		if (length < 2) return null;
-		const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-		if (isFrame) {
-			const height = (b[i + 5]! << 8) | b[i + 6]!;
-			const width = (b[i + 7]! << 8) | b[i + 8]!;
-			return width > 0 && height > 0 ? { width, height } : null;
-		}
-		i += 2 + length;
-	}
-	return null;
 }

@@ -3,8 +3,8 @@ import type Stripe from "stripe";
 import { assessments } from "../../schema";
 import type { Db } from "../db/client";
 import { assessCe3, type Ce3Result } from "./ce3";
-import type { CollectedCase } from "./collect";
 import { complianceProgram, keyFactCoverage, playbookFor, type StrengthAssessment, skipReasonOf } from "./playbooks";
+import type { CollectedCase } from "./types";
 
 /** How rebuttal judges one dispute: playbook, strength, CE 3.0, compliance program and whether to answer at all. */
 export interface DisputeAssessment {

@@ -1,8 +1,8 @@
 import type Stripe from "stripe";
 import type { Db } from "../db/client";
 import { listArtifacts } from "./artifacts";
-import type { CaseExtras } from "./case-extras";
-import { buildFacts, type CaseParts } from "./facts";
+import { buildFacts } from "./facts";
+import { loadActivityKinds } from "./kind-labels";
 import { matchAccount, summariseAccount } from "./match";
 import {
 	collectPriorPayments,
@@ -13,7 +13,7 @@ import {
 	summariseCustomer,
 	summariseDispute,
 } from "./stripe-facts";
-import type { EvidenceCase } from "./types";
+import type { CaseParts, CollectedCase } from "./types";
 import { checkPurchaseIp, summariseChargeWindow, summariseUsage } from "./usage";
 
 export interface CollectDeps {
@@ -24,7 +24,6 @@ export interface CollectDeps {
 }
 
 /** The case file plus the extras that `types.ts` does not declare (purchase IP, artifact count). */
-export type CollectedCase = EvidenceCase & CaseExtras;
 
 /**
  * Builds the case file of one dispute: the Stripe summaries, the matched account, usage aggregates, the purchase
@@ -47,7 +46,7 @@ export async function collectEvidenceCase(
 	const account = match ? summariseAccount(match.row, match.matchedBy) : null;
 
 	const customerSummary = summariseCustomer(customer, charge);
-	const [usageResult, ipResult, artifactResult, priorPayments, windowResult] = await Promise.all([
+	const [usageResult, ipResult, artifactResult, priorPayments, windowResult, activityKinds] = await Promise.all([
 		account ? summariseUsage(db, account.id, chargeAt) : Promise.resolve({ usage: null, rowsFetched: 0 }),
 		checkPurchaseIp(db, account?.id ?? null, chargeAt, purchaseIpFromStripe(charge)),
 		account ? listArtifacts(db, account.id) : Promise.resolve({ artifacts: [], count: 0, rowsFetched: 0 }),
@@ -55,6 +54,7 @@ export async function collectEvidenceCase(
 		account
 			? summariseChargeWindow(db, account.id, chargeAt, servicePeriodStartOf(charge))
 			: Promise.resolve({ window: null, rowsFetched: 0 }),
+		account ? loadActivityKinds(db) : Promise.resolve([]),
 	]);
 	rowsFetched += usageResult.rowsFetched + ipResult.rowsFetched + artifactResult.rowsFetched + windowResult.rowsFetched;
 
@@ -70,6 +70,7 @@ export async function collectEvidenceCase(
 		purchaseIp: ipResult.purchaseIp,
 		artifactCount: artifactResult.count,
 		chargeWindow: usageResult.usage ? windowResult.window : null,
+		activityKinds,
 	};
 	return { evidenceCase: { ...parts, facts: buildFacts(parts) }, rowsFetched };
 }

@@ -1,9 +1,8 @@
-import type { CaseExtras } from "./case-extras";
-import { formatAmount, formatCount, formatDate, formatDateTime, humanise } from "./format";
-import type { EvidenceCase, Fact, FactSource } from "./types";
+import { formatAmount, formatCount, formatDate, formatDateTime, humanise, plural } from "../format";
+import { ActivityKinds } from "./kinds";
+import type { CaseParts, Fact, FactSource } from "./types";
 
 /** The parts a case is built from; `facts` is derived from them. */
-export type CaseParts = Omit<EvidenceCase, "facts"> & CaseExtras;
 
 /** Fact id of a usage kind: `usage.kind.<slug>.<metric>`; the slug keeps ids stable and free of odd characters. */
 export function kindSlug(kind: string): string {
@@ -51,6 +50,7 @@ export function buildFacts(parts: CaseParts): Fact[] {
 	};
 
 	const { dispute: d, charge: c, customer, account: a, usage: u, priorPayments: p } = parts;
+	const kinds = new ActivityKinds(parts.activityKinds);
 
 	// The merchant (its name comes from the merchant's own configuration, never from customer data).
 	text("merchant.name", "Merchant", parts.merchantName, "merchant_db");
@@ -164,12 +164,13 @@ export function buildFacts(parts: CaseParts): Fact[] {
 		);
 		for (const k of u.byKind) {
 			const base = `usage.kind.${kindSlug(k.kind)}`;
-			const name = humanise(k.kind);
-			count(`${base}.count`, `“${name}” events`, k.count, "merchant_db");
-			count(`${base}.after_charge`, `“${name}” events after the charge`, k.afterCharge, "merchant_db");
-			time(`${base}.first_at`, `First “${name}”`, k.firstAt, "merchant_db");
-			time(`${base}.last_at`, `Latest “${name}”`, k.lastAt, "merchant_db");
+			const name = kinds.many(k.kind);
+			count(`${base}.count`, `Activity: ${name}`, k.count, "merchant_db");
+			count(`${base}.after_charge`, `Activity after the charge: ${name}`, k.afterCharge, "merchant_db");
+			time(`${base}.first_at`, `First of the activity: ${name}`, k.firstAt, "merchant_db");
+			time(`${base}.last_at`, `Latest of the activity: ${name}`, k.lastAt, "merchant_db");
 		}
+		derivedUse(add, kinds, parts);
 		count("access.distinct_ips", "Distinct IP addresses", u.distinctIps, "merchant_db");
 		count("access.distinct_devices", "Distinct devices", u.distinctDevices, "merchant_db");
 		u.topIps.forEach((ip, i) => {
@@ -246,6 +247,16 @@ export function buildFacts(parts: CaseParts): Fact[] {
 			count("prior.undisputed", "Earlier payments never disputed", p.count - p.disputed, "stripe");
 			time("prior.first_at", "First earlier payment", p.firstAt, "stripe");
 			time("prior.last_at", "Latest earlier payment", p.lastAt, "stripe");
+			const months = wholeMonths(p.firstAt, c.createdAt);
+			if (months !== null && months > 0) {
+				add(
+					"prior.months_to_charge",
+					"Months from the first payment to the disputed charge",
+					months,
+					plural(months, "month"),
+					"stripe",
+				);
+			}
 		}
 	}
 
@@ -342,13 +353,79 @@ export function buildFacts(parts: CaseParts): Fact[] {
 			.sort()
 			.at(-1);
 		time("artifacts.latest_at", "Latest thing made", latest, "merchant_db");
+		// Things made after the charge, stated only when the bounded list reaches back past the charge (or is whole),
+		// so the count is exact rather than "at least".
+		const dated = parts.artifacts.filter((x) => !!x.createdAt);
+		const after = dated.filter((x) => x.createdAt! > c.createdAt).length;
+		if (after > 0 && (after < dated.length || dated.length >= n)) {
+			add(
+				"artifacts.after_charge",
+				"Things made after the charge",
+				after,
+				plural(after, "thing made", "things made"),
+				"merchant_db",
+			);
+		}
 	}
 
 	return facts;
 }
 
+type Add = (id: string, label: string, value: Fact["value"] | undefined, display: string, source: FactSource) => void;
+
+/**
+ * Use of the service, as the merchant's activity kinds define it (logins and support messages are not use):
+ * how much after the charge, the latest, and how long before the dispute it was. Computed here so the writers
+ * cite them as facts and the verifier checks them like any other.
+ */
+function derivedUse(add: Add, kinds: ActivityKinds, parts: CaseParts): void {
+	const u = parts.usage;
+	if (!u) return;
+	const use = u.byKind.filter((k) => kinds.countsAsUse(k.kind));
+	const after = use.reduce((s, k) => s + Math.max(k.afterCharge, 0), 0);
+	add("use.after_charge", "Uses of the service after the charge", after, formatCount(after), "merchant_db");
+	const last = use
+		.filter((k) => k.afterCharge > 0 && k.lastAt > parts.charge.createdAt)
+		.map((k) => k.lastAt)
+		.sort()
+		.at(-1);
+	if (!last) return;
+	add(
+		"use.last_after_charge_at",
+		"Latest use of the service after the charge",
+		last,
+		formatDateTime(last),
+		"merchant_db",
+	);
+	const gap = Date.parse(parts.dispute.createdAt) - Date.parse(last);
+	if (!Number.isFinite(gap) || gap < 0) return;
+	const hours = Math.floor(gap / 3_600_000);
+	if (hours < 48) {
+		add(
+			"use.hours_before_dispute",
+			"Hours from the latest use to the dispute",
+			hours,
+			plural(hours, "hour"),
+			"merchant_db",
+		);
+	} else {
+		const days = Math.floor(hours / 24);
+		add("use.days_before_dispute", "Days from the latest use to the dispute", days, plural(days, "day"), "merchant_db");
+	}
+}
+
+/** Whole calendar months from `from` to `to` (UTC), or null when either is missing or `to` is earlier. */
+function wholeMonths(from: string | null, to: string): number | null {
+	const a = from ? new Date(from) : null;
+	const b = new Date(to);
+	if (!a || Number.isNaN(a.getTime()) || Number.isNaN(b.getTime()) || b < a) return null;
+	let months = (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + (b.getUTCMonth() - a.getUTCMonth());
+	if (b.getUTCDate() < a.getUTCDate()) months--;
+	return Math.max(0, months);
+}
+
 function accessDisplay(value: string, n: number, firstAt: string, lastAt: string): string {
-	return `${value}: ${formatCount(n)} events, ${formatDate(firstAt)} to ${formatDate(lastAt)}`;
+	return `${value}: ${plural(n, "event")}, ${formatDate(firstAt)} to ${formatDate(lastAt)}`;
 }
 
 /** Activity kinds (as slugs) that record a cancellation. */

@@ -1,16 +1,13 @@
 import { PermanentError } from "../errors";
 import { PLAYBOOKS } from "./playbooks";
 import { FIELD_LIMIT, fitText, TOTAL_LIMIT } from "./text";
-import { EVIDENCE_TEXT_FIELDS, type EvidenceCase, type EvidenceTextField, type Narrative } from "./types";
-
-/** Stripe's evidence file fields that can carry the evidence report. */
-export type EvidenceFileField =
-	| "service_documentation"
-	| "duplicate_charge_documentation"
-	| "cancellation_policy"
-	| "refund_policy"
-	| "customer_communication"
-	| "uncategorized_file";
+import {
+	EVIDENCE_TEXT_FIELDS,
+	type EvidenceCase,
+	type EvidenceFileField,
+	type EvidenceTextField,
+	type Narrative,
+} from "./types";
 
 /** The file field the report goes in, by dispute reason (from the reason playbooks). */
 export const REPORT_FILE_FIELD: Record<string, EvidenceFileField> = Object.fromEntries(

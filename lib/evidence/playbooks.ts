@@ -1,5 +1,4 @@
-import type { EvidenceFileField } from "./fields";
-import type { EvidenceCase, EvidenceTextField, Fact } from "./types";
+import type { EvidenceCase, EvidenceFileField, EvidenceTextField, Fact } from "./types";
 
 /**
  * One playbook per Stripe dispute reason: the facts that carry the argument, the evidence text fields filled, the

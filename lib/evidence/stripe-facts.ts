@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { unixToIso } from "./format";
+import { unixToIso } from "../format";
 import type { ChargeSummary, CustomerSummary, DisputeSummary, PriorPayments } from "./types";
 
 /** Pure mappings of Stripe objects into the case file. No network, no clock. */

@@ -6,6 +6,8 @@
  * Times are ISO-8601 strings (UTC); amounts are integers in the currency's minor unit.
  */
 
+import type { ActivityKindLabel } from "./kinds";
+
 export type FactSource = "stripe" | "merchant_db";
 
 /** One verifiable statement, with a stable id that narratives cite, e.g. `account.signup_at`. */
@@ -145,6 +147,8 @@ export interface EvidenceCase {
 	priorPayments: PriorPayments;
 	artifacts: ArtifactSummary[];
 	facts: Fact[];
+	/** The merchant's labels for activity kinds (`rebuttal.activity_kinds`); the defaults apply without them. */
+	activityKinds?: ActivityKindLabel[];
 }
 
 /** A paragraph of the written case and the facts it rests on. */
@@ -179,3 +183,64 @@ export interface Narrative {
 	/** Texts for evidence fields, keyed by Stripe's field name. */
 	fields: Partial<Record<EvidenceTextField, string>>;
 }
+
+/** Stripe's evidence file fields that can carry the evidence report. */
+export type EvidenceFileField =
+	| "service_documentation"
+	| "duplicate_charge_documentation"
+	| "cancellation_policy"
+	| "refund_policy"
+	| "customer_communication"
+	| "uncategorized_file";
+
+// Parts of the case beyond its core shape; `buildFacts` and the writers accept them as optional extras.
+
+/** Where the IP address of the purchase came from. Never guessed: absent when no source names one. */
+export type PurchaseIpSource = "charge_metadata" | "payment_intent_metadata" | "activity_near_charge";
+
+export interface PurchaseIp {
+	ip: string;
+	source: PurchaseIpSource;
+	/** For `activity_near_charge`: when that activity happened. */
+	observedAt: string | null;
+	/** Activity events from this IP on the account before the charge. */
+	priorCount: number;
+	firstSeenAt: string | null;
+}
+
+/** Extra parts `buildFacts` and the writers understand; all optional. */
+export interface CaseExtras {
+	purchaseIp?: PurchaseIp | null;
+	/** Number of artifacts on the account (the case lists only a bounded few). */
+	artifactCount?: number;
+	/** Logins and activity around the charge and after the service period began. */
+	chargeWindow?: ChargeWindow | null;
+}
+
+/**
+ * Activity around the charge: logins in the days either side of it, activity on the day of the charge, and
+ * activity after the service period began (the charge time unless the charge names its period's start).
+ */
+export interface ChargeWindow {
+	/** Days either side of the charge that the login counts cover. */
+	windowDays: number;
+	loginsBefore: number;
+	loginsAfter: number;
+	lastLoginBeforeAt: string | null;
+	firstLoginAfterAt: string | null;
+	/** Events of any kind within 24 hours either side of the charge. */
+	eventsAroundCharge: number;
+	servicePeriodStart: string;
+	servicePeriodSource: "charge" | "charge_metadata";
+	afterServiceStart: number;
+	/** Distinct devices the account used before the charge, and whether the purchase device was one of them. */
+	devicesBeforeCharge: number;
+	purchaseDevice: string | null;
+	purchaseDeviceSeenBefore: boolean | null;
+}
+
+/** The case before its facts are computed. */
+export type CaseParts = Omit<EvidenceCase, "facts"> & CaseExtras;
+
+/** The case as assembly collects it. */
+export type CollectedCase = EvidenceCase & CaseExtras;

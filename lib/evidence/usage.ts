@@ -1,8 +1,15 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import type { ChargeWindow, PurchaseIp, PurchaseIpSource } from "./case-extras";
 import { isoText, queryRows } from "./sql";
-import type { AccessPoint, KindUsage, UsageSummary, WeeklyActivity } from "./types";
+import type {
+	AccessPoint,
+	ChargeWindow,
+	KindUsage,
+	PurchaseIp,
+	PurchaseIpSource,
+	UsageSummary,
+	WeeklyActivity,
+} from "./types";
 
 /**
  * Usage facts from `rebuttal.activity`, computed by SQL aggregates over the account's rows (index

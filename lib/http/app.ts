@@ -1,9 +1,9 @@
 import type { Context } from "hono";
-import { HTTPException } from "hono/http-exception";
 import type Stripe from "stripe";
 import type { DashboardConfig } from "../config";
+import { ProblemPage } from "../dashboard/views/pages/message";
 import type { Db } from "../db/client";
-import { ConfigError, describeError, RebuttalError } from "../errors";
+import { classify, HttpError } from "./errors";
 import type { Session } from "./session";
 
 /** The one Hono app type every function shares. */
@@ -22,26 +22,22 @@ export interface AppEnv {
 	};
 }
 
-/**
- * The single place errors become HTTP responses: typed errors keep their status and code, everything else is a
- * 500 that says nothing about internals. Configuration problems are logged in full for the operator but
- * answered as 503, since the service is not usable until they are fixed.
- */
-export function onError(error: Error, c: Context<AppEnv>) {
-	if (error instanceof HTTPException) {
-		return c.json({ error: { code: "http_error", message: error.message || "request rejected" } }, error.status);
+/** Dashboard pages answer in HTML; everything else (the API, webhooks, the dashboard's own JSON) in JSON. */
+function wantsHtml(c: Context<AppEnv>): boolean {
+	const path = new URL(c.req.url).pathname;
+	return (path === "/dashboard" || path.startsWith("/dashboard/")) && !path.endsWith(".json");
+}
+
+/** The single place errors become HTTP responses (see `classify` for what each kind of error is told). */
+export async function onError(error: unknown, c: Context<AppEnv>): Promise<Response> {
+	const problem = classify(error);
+	if (wantsHtml(c)) {
+		const page = await ProblemPage({ ...problem, csrf: c.var.csrf });
+		return c.html(`<!doctype html>${page}`, problem.status as 400, problem.headers);
 	}
-	if (error instanceof ConfigError) {
-		console.error(error.message);
-		return c.json({ error: { code: error.code, message: "the service is not configured" } }, 503);
-	}
-	if (error instanceof RebuttalError && error.status < 500) {
-		return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
-	}
-	console.error("unhandled error", describeError(error));
-	return c.json({ error: { code: "internal_error", message: "internal error" } }, 500);
+	return c.json({ error: { code: problem.code, message: problem.message } }, problem.status as 400, problem.headers);
 }
 
 export function notFound(c: Context<AppEnv>) {
-	return c.json({ error: { code: "not_found", message: "no such route" } }, 404);
+	return onError(new HttpError("not_found", "no such route"), c);
 }

@@ -4,7 +4,8 @@
  * The cookie is `v1.<issued>.<expires>.<nonce>.<mac>`, the MAC an HMAC-SHA256 under a key derived from
  * DASHBOARD_TOKEN (so rotating the token logs every session out). The CSRF token is a second HMAC, of the
  * session's nonce, under the same key: a form can only carry it if the page that rendered it was served to this
- * session. Nothing is stored server-side. Everything here is Web Crypto, for workerd and Node alike.
+ * session. The cookie alone proves nothing after logout: its nonce names a row of `rebuttal.sessions` that logout
+ * revokes (see session-store.ts). Everything here is Web Crypto, for workerd and Node alike.
  */
 
 export const SESSION_TTL_SECONDS = 8 * 60 * 60;
@@ -129,62 +130,4 @@ export async function verifyCsrf(
 ): Promise<boolean> {
 	if (!presented || presented.length > 100) return false;
 	return verifyMac(token, `csrf:${session.nonce}`, presented);
-}
-
-/**
- * Slows down guessing at the login form: failures are counted per client address within a window; each failure
- * waits longer before answering, and past `maxFailures` the address is refused until the window ends. Memory is
- * bounded: the oldest addresses are forgotten first. (Per isolate; a determined attacker across many isolates is
- * still held back by the token's entropy, which the configuration requires to be at least 16 characters.)
- */
-export class LoginThrottle {
-	private readonly failures = new Map<string, { count: number; firstAt: number }>();
-
-	constructor(
-		private readonly options = {
-			windowMs: 15 * 60_000,
-			maxFailures: 10,
-			maxEntries: 5_000,
-			baseDelayMs: 250,
-			maxDelayMs: 4_000,
-		},
-	) {}
-
-	/** Milliseconds until this address may try again, 0 when it may try now. */
-	blockedFor(address: string, nowMs = Date.now()): number {
-		const entry = this.current(address, nowMs);
-		if (!entry || entry.count < this.options.maxFailures) return 0;
-		return entry.firstAt + this.options.windowMs - nowMs;
-	}
-
-	/** Records a failure and returns how long to wait before answering it. */
-	fail(address: string, nowMs = Date.now()): number {
-		const entry = this.current(address, nowMs) ?? { count: 0, firstAt: nowMs };
-		entry.count++;
-		this.failures.delete(address);
-		this.failures.set(address, entry);
-		while (this.failures.size > this.options.maxEntries) {
-			const oldest = this.failures.keys().next().value;
-			if (oldest === undefined) break;
-			this.failures.delete(oldest);
-		}
-		return Math.min(this.options.baseDelayMs * 2 ** (entry.count - 1), this.options.maxDelayMs);
-	}
-
-	succeed(address: string): void {
-		this.failures.delete(address);
-	}
-
-	get size(): number {
-		return this.failures.size;
-	}
-
-	private current(address: string, nowMs: number) {
-		const entry = this.failures.get(address);
-		if (entry && nowMs - entry.firstAt >= this.options.windowMs) {
-			this.failures.delete(address);
-			return undefined;
-		}
-		return entry;
-	}
 }

@@ -2,10 +2,10 @@ import { eq, inArray, lt, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { backfillClaims, backfillCursors, disputes } from "../../schema";
 import type { Db } from "../db/client";
+import { isOpenStatus } from "../dispute/statuses";
+import { recordAttempt } from "../dispute/store";
 import { describeError, isRetryable, RetryableError } from "../errors";
 import type { AssembleMessage, QueueSender } from "../messages";
-import { OPEN_STATUSES } from "../pipeline/reconcile";
-import { recordAttempt } from "../pipeline/store";
 import { onBehalfOf } from "../stripe/client";
 import { stripeCall } from "../stripe/errors";
 
@@ -160,7 +160,7 @@ async function enqueueUnknown(
 	requestedBy: string,
 ): Promise<void> {
 	const now = deps.now().getTime();
-	const open = page.filter((d) => OPEN_STATUSES.includes(d.status));
+	const open = page.filter((d) => isOpenStatus(d.status));
 	report.open += open.length;
 	if (open.length === 0) return;
 	const known = new Set(

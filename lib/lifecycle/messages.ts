@@ -1,17 +1,5 @@
 import { z } from "zod";
-
-/** The kinds of notice, each sent at most once per dispute. */
-export const NOTIFY_KINDS = [
-	"new_dispute",
-	"submitted",
-	"won",
-	"lost",
-	"failed",
-	"deadline",
-	"review_overdue",
-	"stripe_handles",
-] as const;
-export type NotifyKind = (typeof NOTIFY_KINDS)[number];
+import { NOTIFY_KINDS } from "../dispute/notices";
 
 /** A Slack-compatible message body: any URL gets the same JSON. */
 export interface NotifyPayload {
@@ -22,7 +10,8 @@ export interface NotifyPayload {
 /** One message of the notify queue: the payload is built when enqueued, delivery only posts it. */
 export const notifyMessageSchema = z.object({
 	kind: z.enum(NOTIFY_KINDS),
-	disputeId: z.string().regex(/^(du|dp)_\w+$/),
+	/** The dispute, or `monitoring_<month>_<programme>_<status>` for a monitoring notice. */
+	disputeId: z.string().regex(/^((du|dp)_\w+|monitoring_\w+)$/),
 	payload: z.object({
 		text: z.string().min(1).max(3000),
 		blocks: z

@@ -1,17 +1,35 @@
 import { and, eq } from "drizzle-orm";
-import { disputes, notifications } from "../../schema";
+import { type disputes, notifications } from "../../schema";
 import type { Db } from "../db/client";
+import type { Notices, NotifyKind } from "../dispute/notices";
 import { describeError, PermanentError, RetryableError } from "../errors";
+import { formatAmount } from "../format";
 import type { QueueSender } from "../messages";
-import type { NotifyKind, NotifyMessage, NotifyPayload } from "./messages";
+import type { NotifyMessage, NotifyPayload } from "./messages";
 
 type DisputeRow = typeof disputes.$inferSelect;
 
 export interface NotifyDeps {
 	db: Db;
-	notifyQueue?: QueueSender<NotifyMessage>;
-	config: { NOTIFY_WEBHOOK_URL?: string };
+	notifyQueue: QueueSender<NotifyMessage>;
 	now(): Date;
+}
+
+/**
+ * The notification port (lib/dispute/notices.ts) over the notify queue, as functions/wiring.ts builds it; none
+ * when NOTIFY_WEBHOOK_URL is unset or no notify queue is bound, so nothing is sent.
+ */
+export function queuedNotices(
+	deps: Omit<NotifyDeps, "notifyQueue"> & { notifyQueue?: QueueSender<NotifyMessage> },
+	url: string | undefined,
+): Notices | undefined {
+	const { notifyQueue } = deps;
+	if (!url || !notifyQueue) return undefined;
+	const queued = { ...deps, notifyQueue };
+	return {
+		send: (kind, row) => enqueueOnce(queued, kind, row.id, () => buildPayload(kind, row, deps.now())),
+		sendText: (kind, key, text) => enqueueOnce(queued, kind, key, () => ({ text: redact(text).slice(0, 3000) })),
+	};
 }
 
 const HEADLINES: Record<NotifyKind, string> = {
@@ -23,6 +41,7 @@ const HEADLINES: Record<NotifyKind, string> = {
 	deadline: "Deadline within 24 hours and nothing submitted yet",
 	review_overdue: "Awaiting review close to its deadline — approve it now",
 	stripe_handles: "Stripe is handling this dispute's evidence",
+	monitoring: "Card network monitoring ratio",
 };
 
 /** Anything that looks like a credential or a connection string, removed from text that leaves the Worker. */
@@ -38,13 +57,12 @@ export function redact(text: string): string {
 	return SECRET_PATTERNS.reduce((out, pattern) => out.replace(pattern, "[redacted]"), text);
 }
 
-function money(amount: number, currency: string): string {
-	const code = currency.toUpperCase() || "USD";
-	try {
-		return new Intl.NumberFormat("en-US", { style: "currency", currency: code }).format(amount / 100);
-	} catch {
-		return `${(amount / 100).toFixed(2)} ${code}`;
-	}
+/**
+ * Slack reads `<…>` as links and mentions (`<!channel>`, `<https://x|text>`) and `&` as the start of an entity,
+ * so every value put into a notice is escaped the way Slack documents; what we send is always shown as text.
+ */
+export function slackEscape(value: string): string {
+	return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /**
@@ -53,13 +71,15 @@ function money(amount: number, currency: string): string {
  */
 export function buildPayload(kind: NotifyKind, row: DisputeRow, now: Date): NotifyPayload {
 	const facts = [
-		`${money(row.amount, row.currency)} · reason ${row.reason}`,
+		`${formatAmount(row.amount, row.currency)} · reason ${row.reason}`,
 		row.stripeAccount ? `account ${row.stripeAccount}` : null,
 		row.dueBy ? `due ${row.dueBy.toISOString()} (${hoursLeft(row.dueBy, now)})` : null,
 		`stage ${row.stage}${row.stageReason ? ` — ${row.stageReason}` : ""}`,
 		kind === "failed" && row.lastError ? `error: ${row.lastError.slice(0, 500)}` : null,
-	].filter((line): line is string => line !== null);
-	const headline = `${HEADLINES[kind]}: ${row.id}`;
+	]
+		.filter((line): line is string => line !== null)
+		.map(slackEscape);
+	const headline = `${HEADLINES[kind]}: ${slackEscape(row.id)}`;
 	const text = redact(`[rebuttal] ${headline}\n${facts.join("\n")}`).slice(0, 3000);
 	return {
 		text,
@@ -76,66 +96,38 @@ function hoursLeft(dueBy: Date, now: Date): string {
 }
 
 /**
- * Enqueues one notice of `kind` for the dispute, once per dispute and kind ever. Best effort: it never throws,
- * so a notice can never fail or delay a pipeline step; a failed enqueue is logged and its key released so a later
- * step (or the sweep) may try again.
+ * Enqueues one notice of `kind` about `key` (a dispute id, or a monitoring key), once per key and kind ever. Best
+ * effort: it never throws, so a notice can never fail or delay a pipeline step; a failed enqueue is logged and its
+ * key released so a later step (or the sweep) may try again.
  */
-export async function notify(deps: NotifyDeps, kind: NotifyKind, row: DisputeRow): Promise<boolean> {
-	if (!deps.config.NOTIFY_WEBHOOK_URL || !deps.notifyQueue) return false;
+async function enqueueOnce(
+	deps: NotifyDeps,
+	kind: NotifyKind,
+	key: string,
+	payload: () => NotifyPayload,
+): Promise<boolean> {
 	try {
 		const claimed = await deps.db
 			.insert(notifications)
-			.values({ disputeId: row.id, kind })
+			.values({ disputeId: key, kind })
 			.onConflictDoNothing()
 			.returning({ kind: notifications.kind });
 		if (claimed.length === 0) return false;
 		try {
-			await deps.notifyQueue.send({ kind, disputeId: row.id, payload: buildPayload(kind, row, deps.now()) });
+			await deps.notifyQueue.send({ kind, disputeId: key, payload: payload() });
 		} catch (error) {
 			await deps.db
 				.delete(notifications)
-				.where(and(eq(notifications.disputeId, row.id), eq(notifications.kind, kind)))
+				.where(and(eq(notifications.disputeId, key), eq(notifications.kind, kind)))
 				.catch(() => {});
 			throw error;
 		}
 		return true;
 	} catch (error) {
-		console.warn(`notification ${kind} for ${row.id} not enqueued: ${describeError(error)}`);
+		console.warn(`notification ${kind} for ${key} not enqueued: ${describeError(error)}`);
 		return false;
 	}
 }
-
-const OPEN = ["needs_response", "warning_needs_response"];
-
-const STAGE_NOTICES: Partial<Record<DisputeRow["stage"], NotifyKind>> = {
-	submitted: "submitted",
-	won: "won",
-	lost: "lost",
-	failed: "failed",
-};
-
-/**
- * Called after a pipeline step: reads where the dispute now stands and sends what is due — `new_dispute` the
- * first time rebuttal sees an open dispute, then one notice per stage reached (submitted, won, lost, failed),
- * and `stripe_handles` when it stepped aside for Stripe's own automation. Never throws.
- */
-export async function notifyProgress(deps: NotifyDeps, disputeId: string): Promise<void> {
-	if (!deps.config.NOTIFY_WEBHOOK_URL || !deps.notifyQueue) return;
-	try {
-		const [row] = await deps.db.select().from(disputes).where(eq(disputes.id, disputeId));
-		if (!row || row.status === "unknown") return;
-		if (OPEN.includes(row.status)) await notify(deps, "new_dispute", row);
-		const kind = STAGE_NOTICES[row.stage];
-		if (kind) await notify(deps, kind, row);
-		if (row.stage === "skipped" && row.stageReason?.startsWith(STRIPE_HANDLES_PREFIX))
-			await notify(deps, "stripe_handles", row);
-	} catch (error) {
-		console.warn(`notifications for ${disputeId} not checked: ${describeError(error)}`);
-	}
-}
-
-/** How a skip reason starts when Stripe's own automation handles the evidence (see pipeline/reconcile.ts). */
-export const STRIPE_HANDLES_PREFIX = "Stripe Smart Disputes";
 
 /** Posts one notice. 2xx: delivered; 408, 429 and 5xx (or no answer): retry later; any other status: give up. */
 export async function deliverNotification(

@@ -1,22 +1,23 @@
 import { and, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
-import { assessments, attempts, disputes, type Stage } from "../../schema";
+import { assessments, attempts, disputes } from "../../schema";
 import type { Db } from "../db/client";
+import { noticesOwed } from "../dispute/move";
+import type { Notices } from "../dispute/notices";
+import { recordAttempt } from "../dispute/store";
+import { NOTICE_STAGES, stagesAdvancedBy, UNSUBMITTED_STAGES } from "../dispute/transitions";
 import { describeError } from "../errors";
 import { AUTO_SUBMIT_ACTOR } from "../evidence/assess";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
-import { recordAttempt } from "../pipeline/store";
-import type { NotifyMessage } from "./messages";
-import { notify, notifyProgress } from "./notify";
 
 export interface SweepDeps {
 	db: Db;
 	assembleQueue: QueueSender<AssembleMessage>;
 	submitQueue: QueueSender<SubmitMessage>;
-	notifyQueue?: QueueSender<NotifyMessage>;
+	/** The notification port; without it, a review close to its deadline is flagged in the attempts log instead. */
+	notices?: Notices;
 	config: {
 		SUBMIT_MODE: "auto" | "review";
 		REVIEW_AUTOSUBMIT_HOURS?: number;
-		NOTIFY_WEBHOOK_URL?: string;
 	};
 	now(): Date;
 }
@@ -37,16 +38,14 @@ export interface SweepReport {
 	errors: string[];
 }
 
-const ASSEMBLE_STAGES: Stage[] = ["received", "assembling"];
-const SUBMIT_STAGES: Stage[] = ["staged", "submitting"];
-/** Stages in which nothing has gone to Stripe yet. */
-const UNSUBMITTED: Stage[] = ["received", "assembling", "staged", "awaiting_review", "failed"];
+const ASSEMBLE_STAGES = stagesAdvancedBy("assemble");
+const SUBMIT_STAGES = stagesAdvancedBy("submit");
 const HOUR = 3_600_000;
 
 /**
  * The deadline sweep, run by the cron: re-enqueues disputes whose stage has not moved in too long (a lost or
  * stuck message), submits or flags review-mode disputes close to due_by, warns of deadlines within 24 hours
- * without a submission, and sends the notices a step could not (failures from the dead-letter queue). It never
+ * without a submission, and sends the notices a step could not (after a failed enqueue). It never
  * enqueues anything for a dispute whose due_by has passed; the submit step refuses one anyway.
  */
 export async function sweepDeadlines(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepReport> {
@@ -141,8 +140,9 @@ export async function sweepDeadlines(deps: SweepDeps, options: SweepOptions = {}
 					: "REVIEW_AUTOSUBMIT_HOURS is not set";
 				const message = `awaiting review with due_by ${row.dueBy?.toISOString()}: approve it before then (${why}, so rebuttal will not submit it by itself)`;
 				console.warn(`dispute ${row.id} ${message}`);
-				if (await notify(deps, "review_overdue", row)) await attempt(row.id, { reviewOverdue: true }, message);
-				else if (!deps.config.NOTIFY_WEBHOOK_URL) await flagOnce(db, row.id, message);
+				if (!deps.notices) await flagOnce(db, row.id, message);
+				else if (await deps.notices.send("review_overdue", row))
+					await attempt(row.id, { reviewOverdue: true }, message);
 				report.reviewFlagged.push(row.id);
 			});
 		}
@@ -153,7 +153,7 @@ export async function sweepDeadlines(deps: SweepDeps, options: SweepOptions = {}
 		.from(disputes)
 		.where(
 			and(
-				inArray(disputes.stage, UNSUBMITTED),
+				inArray(disputes.stage, UNSUBMITTED_STAGES),
 				isNull(disputes.submittedAt),
 				gt(disputes.dueBy, now),
 				lte(disputes.dueBy, new Date(now.getTime() + 24 * HOUR)),
@@ -163,22 +163,20 @@ export async function sweepDeadlines(deps: SweepDeps, options: SweepOptions = {}
 		.limit(limit);
 	for (const row of closing) {
 		await step(row.id, async () => {
-			if (await notify(deps, "deadline", row)) report.deadlineWarned.push(row.id);
+			if (await deps.notices?.send("deadline", row)) report.deadlineWarned.push(row.id);
 		});
 	}
 
-	// Notices a step could not send itself (a dispute marked failed by the dead-letter queue, a lost enqueue).
-	const recent = await db
-		.select({ id: disputes.id })
-		.from(disputes)
-		.where(
-			and(
-				inArray(disputes.stage, ["submitted", "won", "lost", "failed", "skipped"]),
-				gt(disputes.updatedAt, new Date(now.getTime() - 48 * HOUR)),
-			),
-		)
-		.limit(limit);
-	for (const row of recent) await notifyProgress(deps, row.id);
+	// Notices a step could not send itself (a failed enqueue): each goes out once ever, so asking again is harmless.
+	const { notices } = deps;
+	if (notices) {
+		const recent = await db
+			.select()
+			.from(disputes)
+			.where(and(inArray(disputes.stage, NOTICE_STAGES), gt(disputes.updatedAt, new Date(now.getTime() - 48 * HOUR))))
+			.limit(limit);
+		for (const row of recent) for (const kind of noticesOwed(row)) await notices.send(kind, row);
+	}
 
 	return report;
 }

@@ -1,7 +1,8 @@
 import { factIndex } from "../evidence/facts";
-import { formatCount, formatDate, humanise } from "../evidence/format";
+import { ActivityKinds } from "../evidence/kinds";
 import { FIELD_LIMIT, fitText } from "../evidence/text";
 import type { EvidenceCase } from "../evidence/types";
+import { formatCount, formatDate } from "../format";
 
 /**
  * The `access_activity_log` evidence field: a summary of the account's activity, most telling lines first (totals,
@@ -31,10 +32,11 @@ export function buildAccessLog(evidenceCase: EvidenceCase, limit: number = FIELD
 	}
 
 	if (u.byKind.length > 0) {
+		const kinds = new ActivityKinds(evidenceCase.activityKinds);
 		lines.push("", "Events by kind:");
 		for (const k of u.byKind) {
 			lines.push(
-				`- ${humanise(k.kind)}: ${formatCount(k.count)} (${formatCount(k.afterCharge)} after the payment), first ${formatDate(k.firstAt)}, latest ${formatDate(k.lastAt)}.`,
+				`- ${kinds.title(k.kind)}: ${formatCount(k.count)} (${formatCount(k.afterCharge)} after the payment), first ${formatDate(k.firstAt)}, latest ${formatDate(k.lastAt)}.`,
 			);
 		}
 	}

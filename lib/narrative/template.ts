@@ -1,9 +1,12 @@
-import { factIndex } from "../evidence/facts";
-import { formatDate } from "../evidence/format";
+import { factIndex, kindSlug } from "../evidence/facts";
+import { ActivityKinds } from "../evidence/kinds";
 import { PLAYBOOKS, type Playbook, playbookFor, type SectionName } from "../evidence/playbooks";
 import { FIELD_LIMIT, fitText } from "../evidence/text";
 import type { EvidenceCase, EvidenceTextField, Fact, Narrative, NarrativeParagraph } from "../evidence/types";
+import { formatDate } from "../format";
 import { buildAccessLog } from "./access-log";
+import { type Ce3Summary, claimOf, letterPoints } from "./letter";
+import { rebuttalSentence } from "./rebuttal";
 
 /**
  * The deterministic writer: reason-specific prose assembled from sentences that each need certain facts. A sentence
@@ -20,7 +23,38 @@ interface Sentence {
 }
 
 class Writer {
-	constructor(readonly facts: Facts) {}
+	readonly kinds: ActivityKinds;
+	readonly reason: string;
+	readonly networkReasonCode: string | null;
+	constructor(
+		readonly facts: Facts,
+		evidenceCase: EvidenceCase,
+	) {
+		this.kinds = new ActivityKinds(evidenceCase.activityKinds);
+		this.reason = evidenceCase.dispute.reason;
+		this.networkReasonCode = evidenceCase.dispute.networkReasonCode;
+		for (const k of evidenceCase.usage?.byKind ?? []) this.slugs.set(kindSlug(k.kind), k.kind);
+	}
+
+	private readonly slugs = new Map<string, string>();
+
+	/** The activity kind a fact id's slug stands for. */
+	kindOf(slug: string): string {
+		return this.slugs.get(slug) ?? slug;
+	}
+
+	/** A fact's display with its noun, singular or plural by the fact's value: `1 device`, `3 devices`. */
+	counted(id: string, display: string, one: string, many = `${one}s`): string {
+		const v = this.value(id);
+		return `${display} ${v === 1 ? one : many}`;
+	}
+
+	/** A kind's count with the merchant's label: `1,282 images generated`. */
+	kindPhrase(kind: string, n: number, display: string): string {
+		const label = this.kinds.label(kind);
+		if (label) return `${display} ${n === 1 ? label.labelOne : label.labelMany}`;
+		return `${display} ${n === 1 ? "event" : "events"} of kind ${kind.replace(/[_\s]+/g, " ").trim()}`;
+	}
 
 	has(id: string): boolean {
 		return this.facts.has(id);
@@ -79,13 +113,13 @@ function kindsByCount(
 	w: Writer,
 	metric: "count" | "after_charge",
 	limit: number,
-): { slug: string; name: string; id: string; n: number }[] {
-	const out: { slug: string; name: string; id: string; n: number }[] = [];
+): { slug: string; kind: string; id: string; n: number }[] {
+	const out: { slug: string; kind: string; id: string; n: number }[] = [];
 	for (const [id, fact] of w.facts) {
 		const m = /^usage\.kind\.(.+)\.(count|after_charge)$/.exec(id);
 		if (!m || m[2] !== metric || typeof fact.value !== "number" || fact.value <= 0) continue;
-		const label = fact.label.match(/“(.+)”/)?.[1] ?? m[1]!;
-		out.push({ slug: m[1]!, name: label, id, n: fact.value });
+		const kind = w.kindOf(m[1]!);
+		out.push({ slug: m[1]!, kind, id, n: fact.value });
 	}
 	return out.sort((a, b) => b.n - a.n || a.slug.localeCompare(b.slug)).slice(0, limit);
 }
@@ -103,8 +137,8 @@ function intro(w: Writer): NarrativeParagraph | null {
 		w.opt(
 			["dispute.reason"],
 			["dispute.amount", "dispute.network_reason_code", "dispute.card_brand"],
-			([r], [amt, code, brand]) =>
-				`The cardholder disputes ${amt ?? "it"} as ${quote(r)}${code ? ` (${brand ? `${brand} ` : ""}reason code ${code})` : ""}.`,
+			(_r, [amt, code, brand]) =>
+				`In disputing ${amt ?? "it"}, ${claimOf(w.reason, w.networkReasonCode)}${code ? ` (${brand ? `${brand} ` : ""}reason code ${code})` : ""}.`,
 		),
 	]);
 }
@@ -180,7 +214,7 @@ function purchaseIp(w: Writer): NarrativeParagraph | null {
 					["purchase.ip_prior_count", "purchase.ip_seen_before"],
 					["purchase.ip_first_seen_at"],
 					([n], [first]) =>
-						`The account had already used that address ${n} times before the payment${first ? `, first on ${first}` : ""}.`,
+						`The account had already used that address ${w.counted("purchase.ip_prior_count", n!, "time")} before the payment${first ? `, first on ${first}` : ""}.`,
 				)
 			: null,
 		w.value("purchase.ip_matches_signup") === true
@@ -199,18 +233,18 @@ function usageOverview(w: Writer): NarrativeParagraph | null {
 			["usage.total", "usage.first_at", "usage.last_at"],
 			["usage.weeks_active"],
 			([n, first, last], [weeks]) =>
-				`The account's activity log records ${n} events between ${first} and ${last}${weeks ? `, in ${weeks} different weeks` : ""}.`,
+				`The account's activity log records ${w.counted("usage.total", n!, "event")} between ${first} and ${last}${weeks ? `, in ${w.counted("usage.weeks_active", weeks, "different week")}` : ""}.`,
 		),
 		kinds.length > 0
 			? w.s(
 					kinds.map((k) => k.id),
-					(...ds) =>
-						`They include ${list(kinds.map((k, i) => `${ds[i]} ${quote(k.name)} ${k.n === 1 ? "event" : "events"}`))}.`,
+					(...ds) => `They include ${list(kinds.map((k, i) => w.kindPhrase(k.kind, k.n, ds[i]!)))}.`,
 				)
 			: null,
 		w.s(
 			["access.distinct_devices", "access.distinct_ips"],
-			(d, i) => `The customer used ${d} device(s) and ${i} IP address(es).`,
+			(d, i) =>
+				`The customer used ${w.counted("access.distinct_devices", d, "device")} and ${w.counted("access.distinct_ips", i, "IP address", "IP addresses")}.`,
 		),
 		w.s(["access.ip.1"], (ip) => `The most used address was ${ip}.`),
 	]);
@@ -219,19 +253,21 @@ function usageOverview(w: Writer): NarrativeParagraph | null {
 function afterCharge(w: Writer): NarrativeParagraph | null {
 	const after = w.value("usage.after_charge");
 	if (typeof after !== "number" || after <= 0) return null;
-	const kinds = kindsByCount(w, "after_charge", 3);
+	// Logins and support messages are not use of the service: the kinds named here are those that are.
+	const kinds = kindsByCount(w, "after_charge", 6)
+		.filter((k) => w.kinds.countsAsUse(k.kind))
+		.slice(0, 3);
 	return paragraph([
 		w.opt(
 			["usage.after_charge", "charge.created_at"],
 			["usage.last_after_charge_at"],
 			([n, at], [last]) =>
-				`After the payment on ${at}, the customer kept using what they paid for: ${n} further events${last ? `, the latest on ${last}` : ""}.`,
+				`After the payment on ${at}, the account recorded ${w.counted("usage.after_charge", n!, "further event")}${last ? `, the latest on ${last}` : ""}.`,
 		),
 		kinds.length > 0
 			? w.s(
 					kinds.map((k) => k.id),
-					(...ds) =>
-						`These include ${list(kinds.map((k, i) => `${ds[i]} ${quote(k.name)} ${k.n === 1 ? "event" : "events"}`))}.`,
+					(...ds) => `These include ${list(kinds.map((k, i) => w.kindPhrase(k.kind, k.n, ds[i]!)))}.`,
 				)
 			: null,
 		w.s(["dispute.created_at"], (at) => `The dispute was opened on ${at}.`),
@@ -246,11 +282,14 @@ function priorPayments(w: Writer): NarrativeParagraph | null {
 			["prior.count", "prior.total"],
 			["prior.first_at", "prior.last_at"],
 			([count, total], [first, last]) =>
-				`The same customer made ${count} earlier successful payment(s) to the merchant, totalling ${total}${first && last ? `, from ${first} to ${last}` : ""}.`,
+				`The same customer made ${w.counted("prior.count", count!, "earlier successful payment")} to the merchant, totalling ${total}${first && last ? `, from ${first} to ${last}` : ""}.`,
 		),
 		w.value("prior.disputed") === 0
-			? w.s(["prior.disputed", "prior.undisputed"], (_d, u) => `None of them was disputed: all ${u} stand undisputed.`)
-			: w.s(["prior.undisputed"], (u) => `${u} of them stand undisputed.`),
+			? w.s(["prior.disputed"], () => (n === 1 ? "It was not disputed." : "None of them was disputed."))
+			: w.s(
+					["prior.undisputed"],
+					(u) => `${u} of them ${w.value("prior.undisputed") === 1 ? "stands" : "stand"} undisputed.`,
+				),
 	]);
 }
 
@@ -260,7 +299,7 @@ function artifacts(w: Writer): NarrativeParagraph | null {
 			["artifacts.count"],
 			["artifacts.latest_at"],
 			([n], [latest]) =>
-				`The customer created ${n} item(s) with the product${latest ? `, the latest on ${latest}` : ""}; examples are shown in the attached report.`,
+				`The customer created ${w.counted("artifacts.count", n!, "item")} with the product${latest ? `, the latest on ${latest}` : ""}; examples are shown in the attached report.`,
 		),
 	]);
 }
@@ -303,7 +342,8 @@ function cancellation(w: Writer): NarrativeParagraph | null {
 			),
 			w.s(
 				[`usage.kind.${slug}.after_charge`],
-				(n) => `The account records ${n} cancellation event(s) after the payment.`,
+				(n) =>
+					`The account records ${w.counted(`usage.kind.${slug}.after_charge`, n, "cancellation")} after the payment.`,
 			),
 		]);
 	}
@@ -344,7 +384,7 @@ function loginWindow(w: Writer): NarrativeParagraph | null {
 					["login.before_charge", "login.window_days"],
 					["login.last_before_charge_at"],
 					([n, days], [last]) =>
-						`The customer logged in ${n} time(s) in the ${days} days before the payment${last ? `, the last time on ${last}` : ""}.`,
+						`The customer logged in ${w.counted("login.before_charge", n!, "time")} in the ${w.counted("login.window_days", days!, "day")} before the payment${last ? `, the last time on ${last}` : ""}.`,
 				)
 			: null,
 		typeof after === "number" && after > 0
@@ -352,7 +392,7 @@ function loginWindow(w: Writer): NarrativeParagraph | null {
 					["login.after_charge", "login.window_days"],
 					["login.first_after_charge_at"],
 					([n, days], [first]) =>
-						`They logged in ${n} time(s) in the ${days} days after it${first ? `, first on ${first}` : ""}.`,
+						`They logged in ${w.counted("login.after_charge", n!, "time")} in the ${w.counted("login.window_days", days!, "day")} after it${first ? `, first on ${first}` : ""}.`,
 				)
 			: null,
 		w.value("purchase.device_seen_before") === true
@@ -419,8 +459,8 @@ export const REASON_FIELD: Record<string, EvidenceTextField> = Object.fromEntrie
 	Object.values(PLAYBOOKS).map((p) => [p.reason, p.argumentField]),
 );
 
-export function writeTemplateNarrative(evidenceCase: EvidenceCase): Narrative {
-	const w = new Writer(factIndex(evidenceCase.facts));
+export function writeTemplateNarrative(evidenceCase: EvidenceCase, ce3?: Ce3Summary | null): Narrative {
+	const w = new Writer(factIndex(evidenceCase.facts), evidenceCase);
 	const reason = evidenceCase.dispute.reason;
 	const playbook = playbookFor(reason);
 	const paragraphs = [
@@ -453,10 +493,8 @@ export function writeTemplateNarrative(evidenceCase: EvidenceCase): Narrative {
 	const argument = paragraphs.map((p) => p.text).join("\n\n");
 	set(playbook.argumentField, argument);
 
-	const summary = [paragraphs[0], paragraphs.at(-1)]
-		.filter((p, i, all): p is NarrativeParagraph => !!p && all.indexOf(p) === i)
-		.map((p) => p.text)
-		.join(" ");
+	// The cover letter's rebuttal: one sentence from the decisive points the case has.
+	const summary = rebuttalSentence(evidenceCase, letterPoints(evidenceCase, ce3));
 	return { writer: "template", summary, paragraphs, fields };
 }
 

@@ -1,6 +1,6 @@
-import { minorUnitDigits } from "../evidence/format";
 import { FIELD_LIMIT, TOTAL_LIMIT } from "../evidence/text";
 import { EVIDENCE_TEXT_FIELDS, type EvidenceCase, type Fact, type Narrative } from "../evidence/types";
+import { minorUnitDigits } from "../format";
 
 /**
  * The verifier: a narrative may only say what the facts say. It checks, without any model:
@@ -28,6 +28,7 @@ const FIELD_NAMES: ReadonlySet<string> = new Set(EVIDENCE_TEXT_FIELDS);
 export function verifyNarrative(narrative: Narrative, evidenceCase: EvidenceCase): Verification {
 	const findings: string[] = [];
 	const facts = new Map(evidenceCase.facts.map((f) => [f.id, f]));
+	const style = (where: string, text: string) => checkStyle(where, text, facts, findings);
 	const currencies = caseCurrencies(evidenceCase);
 
 	if (narrative.paragraphs.length === 0) findings.push("the narrative has no paragraphs");
@@ -45,6 +46,7 @@ export function verifyNarrative(narrative: Narrative, evidenceCase: EvidenceCase
 				citedAnywhere.add(id);
 			} else findings.push(`${where} cites "${clip(id)}", which is not a fact of this case`);
 		}
+		style(where, p.text);
 		checkText(
 			where,
 			p.text,
@@ -56,6 +58,7 @@ export function verifyNarrative(narrative: Narrative, evidenceCase: EvidenceCase
 
 	if (!narrative.summary.trim()) findings.push("the summary is empty");
 	const paragraphFacts = [...citedAnywhere].map((id) => facts.get(id)!);
+	style("the summary", narrative.summary);
 	checkText(
 		"the summary",
 		narrative.summary,
@@ -71,6 +74,7 @@ export function verifyNarrative(narrative: Narrative, evidenceCase: EvidenceCase
 		const where = `field ${name}`;
 		if (!FIELD_NAMES.has(name)) findings.push(`${where} is not one of Stripe's evidence text fields`);
 		total += text.length;
+		style(where, text);
 		if (text.length > FIELD_LIMIT) findings.push(`${where} is ${text.length} characters, over Stripe's ${FIELD_LIMIT}`);
 		const grounds =
 			name === "access_activity_log" ? mergeGrounds(allGrounds, usageRecordGrounds(evidenceCase)) : allGrounds;
@@ -79,6 +83,37 @@ export function verifyNarrative(narrative: Narrative, evidenceCase: EvidenceCase
 	if (total > TOTAL_LIMIT) findings.push(`the fields total ${total} characters, over Stripe's ${TOTAL_LIMIT}`);
 
 	return { ok: findings.length === 0, findings };
+}
+
+/** Stripe's dispute reasons, which a letter states in words ("the cardholder states …"), never quotes. */
+const QUOTED_REASON =
+	/[“"'‘](fraudulent|unrecognized|subscription[_ ]canceled|product[_ ]not[_ ]received|product[_ ]unacceptable|credit[_ ]not[_ ]processed|duplicate|general|debit[_ ]not[_ ]authorized)[”"'’]/i;
+
+/** What a person never writes to an issuer: `(s)` plurals, a quoted Stripe label, a fact id. */
+function checkStyle(where: string, text: string, facts: ReadonlyMap<string, Fact>, findings: string[]): void {
+	if (/\w\((?:s|es)\)/.test(text)) {
+		findings.push(`${where} writes a “(s)” plural; write the noun for the count ("1 login", "3 logins")`);
+	}
+	const label = QUOTED_REASON.exec(text);
+	if (label) {
+		findings.push(
+			`${where} quotes Stripe's reason label "${label[1]}"; state the claim in words (e.g. "the cardholder states the payment was not authorised")`,
+		);
+	}
+	for (const id of facts.keys()) {
+		// A customer's own string may contain an id-like text; quoting that data is not writing a fact id.
+		if (id.includes(".") && id.length > 6 && text.includes(id) && !inData(id, facts)) {
+			findings.push(`${where} writes the fact id "${clip(id)}" in its text; fact ids belong in factIds only`);
+			break;
+		}
+	}
+}
+
+function inData(text: string, facts: ReadonlyMap<string, Fact>): boolean {
+	for (const f of facts.values()) {
+		if (f.display.includes(text) || f.label.includes(text) || String(f.value).includes(text)) return true;
+	}
+	return false;
 }
 
 // ---- what the facts say ------------------------------------------------------------------------------------------

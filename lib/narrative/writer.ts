@@ -2,6 +2,7 @@ import type { PipelineConfig } from "../config";
 import type { EvidenceCase, Narrative } from "../evidence/types";
 import { type BudgetOptions, budgetMs, TimeBudget } from "./budget";
 import { type ClaudeDraft, ClaudeWriter, ClaudeWriterError, claudeFields } from "./claude";
+import type { Ce3Summary } from "./letter";
 import { addCall, type NarrativeUsage } from "./pricing";
 import { argumentField } from "./prompt";
 import { writeTemplateNarrative } from "./template";
@@ -28,6 +29,8 @@ export interface WriteNarrativeDeps {
 	fetch?: typeof fetch;
 	/** Overrides of the time budget's parameters (tests, or a caller with other queue limits). */
 	budget?: Partial<BudgetOptions>;
+	/** Visa CE 3.0, when it qualified: the template's rebuttal names it. */
+	ce3?: Ce3Summary | null;
 }
 
 export interface WriteNarrativeResult {
@@ -56,7 +59,7 @@ export async function writeNarrative(
 	evidenceCase: EvidenceCase,
 	deps: WriteNarrativeDeps,
 ): Promise<WriteNarrativeResult> {
-	const template = writeTemplateNarrative(evidenceCase);
+	const template = writeTemplateNarrative(evidenceCase, deps.ce3);
 	const apiKey = deps.config.ANTHROPIC_API_KEY;
 	if (!apiKey) {
 		return {

@@ -3,7 +3,7 @@
  * out at each rung in turn and keeps the first that fits; the cover states what a rung leaves out.
  */
 import type { EvidenceCase } from "../evidence/types";
-import { formatCount } from "./format";
+import { formatCount, plural } from "../format";
 
 export interface Limits {
 	summaryChars: number;
@@ -17,8 +17,6 @@ export interface Limits {
 	recent: number;
 	/** 0 leaves the lists of most used IPs and devices out (the distinct counts stay). */
 	topAccess: number;
-	/** 0 leaves the fact index out. */
-	facts: number;
 	/** 0 leaves the list of supporting records out. */
 	artifacts: number;
 	bars: number;
@@ -39,7 +37,6 @@ export const LADDER: readonly Limits[] = [
 		kinds: 25,
 		recent: 30,
 		topAccess: 10,
-		facts: 150,
 		artifacts: 15,
 		bars: 78,
 		thumbnails: 6,
@@ -54,7 +51,6 @@ export const LADDER: readonly Limits[] = [
 		kinds: 15,
 		recent: 20,
 		topAccess: 8,
-		facts: 60,
 		artifacts: 10,
 		bars: 78,
 		thumbnails: 6,
@@ -69,13 +65,12 @@ export const LADDER: readonly Limits[] = [
 		kinds: 10,
 		recent: 12,
 		topAccess: 5,
-		facts: 30,
 		artifacts: 5,
 		bars: 60,
 		thumbnails: 6,
 		messages: 3,
 	},
-	// Lower-priority sections go first: the fact index and the list of records, then the recent activity.
+	// Lower-priority sections go first: the list of records, then the recent activity.
 	{
 		summaryChars: 1000,
 		paragraphChars: 1500,
@@ -85,7 +80,6 @@ export const LADDER: readonly Limits[] = [
 		kinds: 10,
 		recent: 12,
 		topAccess: 5,
-		facts: 0,
 		artifacts: 0,
 		bars: 60,
 		thumbnails: 6,
@@ -100,7 +94,6 @@ export const LADDER: readonly Limits[] = [
 		kinds: 8,
 		recent: 0,
 		topAccess: 3,
-		facts: 0,
 		artifacts: 0,
 		bars: 52,
 		thumbnails: 3,
@@ -115,7 +108,6 @@ export const LADDER: readonly Limits[] = [
 		kinds: 5,
 		recent: 0,
 		topAccess: 0,
-		facts: 0,
 		artifacts: 0,
 		bars: 52,
 		thumbnails: 2,
@@ -130,7 +122,6 @@ export const LADDER: readonly Limits[] = [
 		kinds: 3,
 		recent: 0,
 		topAccess: 0,
-		facts: 0,
 		artifacts: 0,
 		bars: 26,
 		thumbnails: 0,
@@ -141,12 +132,11 @@ export const LADDER: readonly Limits[] = [
 /** What the document leaves out at these limits, for the notice on the cover. */
 export function omissions(c: EvidenceCase, limits: Limits, shownImages = 0): string[] {
 	const out: string[] = [];
-	if (limits.facts === 0 && c.facts.length > 0) out.push(`the fact index (${formatCount(c.facts.length)} facts)`);
 	if (limits.artifacts === 0 && c.artifacts.length > 0)
 		out.push(`the list of things the customer made (${formatCount(c.artifacts.length)})`);
 	if (limits.thumbnails === 0 && shownImages > 0) out.push("the image thumbnails");
 	if (limits.recent === 0 && (c.usage?.recent.length ?? 0) > 0)
-		out.push(`the recent activity list (${formatCount(c.usage?.recent.length ?? 0)} events)`);
+		out.push(`the recent activity list (${plural(c.usage?.recent.length ?? 0, "event")})`);
 	if (limits.topAccess === 0 && ((c.usage?.topIps.length ?? 0) > 0 || (c.usage?.topDevices.length ?? 0) > 0))
 		out.push("the lists of most used IP addresses and devices");
 	return out;

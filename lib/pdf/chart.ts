@@ -3,7 +3,7 @@
  * the week of the disputed charge marked. Works in O(entries + bars) whatever the date range.
  */
 import type { WeeklyActivity } from "../evidence/types";
-import { formatCount, formatDate, formatMonth, parseTime } from "./format";
+import { formatCount, formatDate, formatMonth, parseTime, plural } from "../format";
 import { COLORS, SMALL, type Writer } from "./layout";
 
 const DAY = 86_400_000;
@@ -179,7 +179,10 @@ export function drawWeeklyChart(w: Writer, series: WeeklySeries): void {
 	}
 	w.y = bottom - 18;
 	const per = series.weeksPerBar === 1 ? "Events per week" : `Events per ${series.weeksPerBar}-week period`;
-	const skipped = series.skipped > 0 ? ` ${formatCount(series.skipped)} malformed week entries were left out.` : "";
+	const skipped =
+		series.skipped > 0
+			? ` ${plural(series.skipped, "malformed week entry", "malformed week entries")} ${series.skipped === 1 ? "was" : "were"} left out.`
+			: "";
 	const marked = chargeAt >= 0 ? " The highlighted bar contains the disputed charge." : "";
-	w.note(`${per} (weeks start on Monday, UTC); ${formatCount(series.total)} events in total.${marked}${skipped}`);
+	w.note(`${per} (weeks start on Monday, UTC); ${plural(series.total, "event")} in total.${marked}${skipped}`);
 }

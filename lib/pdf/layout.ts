@@ -195,7 +195,7 @@ export class Writer {
 	}
 
 	/** Label on the left, wrapped value on the right; a row is never split across pages. */
-	keyValues(rows: readonly (readonly [string, unknown])[], labelWidth = 150): void {
+	keyValues(rows: readonly (readonly [string, unknown, ...unknown[]])[], labelWidth = 150): void {
 		const size = BODY;
 		const lh = this.lineHeight(size);
 		const valueWidth = this.width - labelWidth - 8;
@@ -284,6 +284,30 @@ export class Writer {
 			drawRow(row, false, i % 2 === 1);
 		});
 		this.y -= 4;
+	}
+
+	/**
+	 * A numbered list: the marker and a bold label (a date) in narrow columns, the wrapped text beside them; an
+	 * item is never split across pages.
+	 */
+	numbered(items: readonly { marker: string; label: string; text: string }[], labelWidth = 78): void {
+		const size = BODY + 0.5;
+		const lh = this.lineHeight(size);
+		const markerWidth = 16;
+		const textX = this.left + markerWidth + labelWidth;
+		const textWidth = this.width - markerWidth - labelWidth;
+		for (const item of items) {
+			const lines = this.wrap(this.shaper.clean(item.text, true), "regular", size, textWidth);
+			const label = this.shaper.fit(this.shaper.clean(item.label), "bold", size, labelWidth - 6);
+			this.ensure(lines.length * lh + 4);
+			this.drawLine(this.shaper.clean(item.marker), this.left, { font: "bold", size, color: COLORS.accent });
+			this.drawLine(label, this.left + markerWidth, { font: "bold", size, color: COLORS.heading });
+			for (const line of lines) {
+				this.drawLine(line, textX, { font: "regular", size, color: COLORS.text });
+				this.y -= lh;
+			}
+			this.y -= 4;
+		}
 	}
 
 	/** A shaded box with a coloured rule on its left, for the case summary; falls back to plain text if too tall. */

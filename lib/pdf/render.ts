@@ -5,14 +5,17 @@
  */
 import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, type PDFFont, type PDFImage, type PDFPage, rgb } from "pdf-lib";
-import type { ArtifactImage, ArtifactImages } from "../evidence/artifact-images";
+import { type ArtifactImage, type ArtifactImages, IMAGE_UNAVAILABLE } from "../evidence/artifact-images";
+import { DEFAULT_MAX_IMAGE_MEMORY_BYTES, renderMemoryBytes } from "../evidence/image-memory";
 import type { SupportMessage } from "../evidence/support-messages";
 import type { EvidenceCase, Narrative } from "../evidence/types";
+import { formatCount, parseTime } from "../format";
+import type { Ce3Summary } from "../narrative/letter";
 import { LADDER } from "./budget";
 import { PdfBudgetError, PdfFontError } from "./errors";
-import { formatCount, parseTime } from "./format";
+import type { ExtraDocument } from "./exhibits";
 import { COLORS, type Op, PAGE, type Rgb, Writer } from "./layout";
-import { writeEvidence } from "./sections";
+import { type LetterRecord, writeEvidence } from "./sections";
 import { cleanMetadata, directionalRuns, TextShaper } from "./text";
 
 export interface PdfFonts {
@@ -28,8 +31,16 @@ export interface RenderOptions {
 	maxBytes?: number;
 	/** Images of things the customer made (see `loadArtifactImages`); chosen and left out to fit `maxBytes`. */
 	images?: ArtifactImages;
+	/** Memory the images may take while the PDF renders (see `renderMemoryBytes`); default 48 MB. */
+	maxImageMemoryBytes?: number;
 	/** The latest support messages, newest first, quoted in the communications section. */
 	messages?: readonly SupportMessage[];
+	/** Visa CE 3.0, when it qualified: the letter names it with the two earlier payments and what matched. */
+	ce3?: Ce3Summary | null;
+	/** The Stripe file field this report is uploaded in (the exhibits' field); default `uncategorized_file`. */
+	reportField?: string;
+	/** Documents uploaded besides this report (receipt, policy, messages), listed as exhibits after its sections. */
+	documents?: readonly ExtraDocument[];
 }
 
 export interface RenderedPdf {
@@ -37,6 +48,8 @@ export interface RenderedPdf {
 	pages: number;
 	/** Lowercase hex SHA-256 of `bytes`. */
 	sha256: string;
+	/** The letter's points (with the fact ids they rest on) and exhibits, for the dispute's record. */
+	letter: LetterRecord;
 }
 
 export const DEFAULT_MAX_PAGES = 10;
@@ -160,18 +173,33 @@ function estimateBytes(image: ArtifactImage): number {
 	return Math.min(Math.ceil(image.bytes.byteLength * 1.1), image.width * image.height * 4) + 1_200;
 }
 
-/** The images to try first: in order (most recent first), each only if it still fits the image budget. */
-function chooseImages(images: readonly ArtifactImage[], budget: number, notes: Map<string, string>): ArtifactImage[] {
+export const LEFT_OUT_FOR_SIZE = "Left out to keep the document within its size limit";
+export const LEFT_OUT_FOR_PIXELS = "Left out to keep the images within the document's pixel limit";
+
+/**
+ * The images to try first: in order (most recent first), each only if it still fits both the byte budget of the
+ * file and the memory budget of rendering it (decoded pixels; see image-memory.ts).
+ */
+function chooseImages(
+	images: readonly ArtifactImage[],
+	budget: { bytes: number; memory: number },
+	notes: Map<string, string>,
+): ArtifactImage[] {
 	const chosen: ArtifactImage[] = [];
-	let left = budget;
+	let bytesLeft = budget.bytes;
+	let memoryLeft = budget.memory;
 	for (const image of images) {
 		if (chosen.length >= MAX_IMAGES) break;
 		const cost = estimateBytes(image);
-		if (cost <= left) {
-			chosen.push(image);
-			left -= cost;
+		const memory = renderMemoryBytes(image);
+		if (memory > memoryLeft) {
+			notes.set(image.artifactId, LEFT_OUT_FOR_PIXELS);
+		} else if (cost > bytesLeft) {
+			notes.set(image.artifactId, LEFT_OUT_FOR_SIZE);
 		} else {
-			notes.set(image.artifactId, "Left out to keep the document within its size limit");
+			chosen.push(image);
+			bytesLeft -= cost;
+			memoryLeft -= memory;
 		}
 	}
 	return chosen;
@@ -189,15 +217,15 @@ async function embedImages(ctx: Context, images: readonly ArtifactImage[], notes
 			ctx.images.push(embedded);
 			usable.push(image);
 		} catch {
-			notes.set(image.artifactId, "Image could not be decoded");
+			notes.set(image.artifactId, IMAGE_UNAVAILABLE);
 		}
 	}
 	return usable;
 }
 
 /**
- * Renders the case within `maxPages` and `maxBytes`: lists are cut first, then the fact index, the supporting
- * records and the recent activity are left out (the cover says so). Images are chosen to fit the byte budget;
+ * Renders the case within `maxPages` and `maxBytes`: lists are cut first, then the supporting records and the
+ * recent activity are left out (the cover letter says so). Images are chosen to fit the byte budget;
  * when the file is still too large, the largest image is left out first. Throws `PdfBudgetError` when even the
  * leanest document does not fit, `PdfFontError` when the fonts cannot be read.
  */
@@ -212,8 +240,16 @@ export async function renderEvidencePdf(
 	if (!Number.isFinite(maxBytes) || maxBytes < 1) throw new PdfBudgetError(`maxBytes must be a positive number`);
 
 	const notes = new Map<string, string>();
-	for (const u of options.images?.unavailable ?? []) notes.set(u.artifactId, `Unavailable: ${u.reason}`);
-	let images = chooseImages(options.images?.images ?? [], Math.max(0, maxBytes - TEXT_RESERVE), notes);
+	// One reason for every failure: the loader's own (an upstream status, a refused redirect) stays in the logs.
+	for (const u of options.images?.unavailable ?? []) notes.set(u.artifactId, IMAGE_UNAVAILABLE);
+	let images = chooseImages(
+		options.images?.images ?? [],
+		{
+			bytes: Math.max(0, maxBytes - TEXT_RESERVE),
+			memory: options.maxImageMemoryBytes ?? DEFAULT_MAX_IMAGE_MEMORY_BYTES,
+		},
+		notes,
+	);
 
 	let smallestBytes: number | null = null;
 	let pagesNeeded = false;
@@ -223,12 +259,21 @@ export async function renderEvidencePdf(
 		ctx ??= await createContext(evidenceCase, options.fonts);
 		const shown = images.slice(0, limits.thumbnails);
 		const writer = new Writer(ctx.shaper, maxPages);
-		writeEvidence(writer, evidenceCase, narrative, limits, {
-			maxPages,
-			images: shown,
-			imageNotes: notes,
-			messages: options.messages ?? [],
-		});
+		const letter = writeEvidence(
+			writer,
+			evidenceCase,
+			narrative,
+			limits,
+			{
+				maxPages,
+				images: shown,
+				imageNotes: notes,
+				messages: options.messages ?? [],
+				ce3: options.ce3 ?? null,
+				documents: options.documents ?? [],
+			},
+			options.reportField ?? "uncategorized_file",
+		);
 		if (writer.overflow) {
 			pagesNeeded = true;
 			rung++;
@@ -245,14 +290,14 @@ export async function renderEvidencePdf(
 		draw(ctx, writer.pages, footer);
 		const bytes = await ctx.doc.save({ useObjectStreams: true, addDefaultPage: false, updateFieldAppearances: false });
 		if (bytes.length <= maxBytes) {
-			return { bytes, pages: writer.pages.length, sha256: await sha256Hex(bytes) };
+			return { bytes, pages: writer.pages.length, sha256: await sha256Hex(bytes), letter };
 		}
 		smallestBytes = bytes.length;
 		ctx = null; // drawn into: start the next, leaner attempt from a fresh document
 		if (shown.length > 0) {
 			// Too large with images: leave the largest out and try the same rung again.
 			const largest = shown.reduce((a, b) => (b.bytes.byteLength > a.bytes.byteLength ? b : a));
-			notes.set(largest.artifactId, "Left out to keep the document within its size limit");
+			notes.set(largest.artifactId, LEFT_OUT_FOR_SIZE);
 			images = images.filter((i) => i !== largest);
 			continue;
 		}

@@ -5,7 +5,7 @@
  * overrides, zero-width joiners, variation selectors) are dropped.
  */
 
-import { formatCount } from "./format";
+import { formatCount } from "../format";
 
 export interface FontLike {
 	widthOfTextAtSize(text: string, size: number): number;

@@ -1,8 +1,8 @@
 import type Stripe from "stripe";
 import type { PipelineConfig } from "../config";
 import type { Db } from "../db/client";
+import type { Notices } from "../dispute/notices";
 import type { ArtifactBucket, FetchLike } from "../evidence/artifact-images";
-import type { NotifyMessage } from "../lifecycle/messages";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
 import type { PdfFonts } from "../pdf/render";
 
@@ -23,8 +23,8 @@ export interface PipelineDeps {
 	evidenceBucket: BlobStore;
 	assembleQueue: QueueSender<AssembleMessage>;
 	submitQueue: QueueSender<SubmitMessage>;
-	/** Lifecycle notifications; absent where a caller has no notify queue (then nothing is sent). */
-	notifyQueue?: QueueSender<NotifyMessage>;
+	/** The notification port; absent where notifications are off (then nothing is sent). */
+	notices?: Notices;
 	fonts: PdfFonts;
 	/** The ARTIFACTS bucket (`r2:KEY` artifacts) and a fetch for `https://` artifacts, for the PDF's thumbnails. */
 	artifactsBucket?: ArtifactBucket | null;

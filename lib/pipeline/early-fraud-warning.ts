@@ -2,17 +2,19 @@ import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { earlyFraudWarnings } from "../../schema";
 import type { Db } from "../db/client";
+import { threeDSecureReason, useAfterCharge } from "../decide/efw";
+import { recordAttempt } from "../dispute/store";
 import { PermanentError } from "../errors";
 import type { EventMessage } from "../messages";
 import { onBehalfOf } from "../stripe/client";
 import { stripeCall } from "../stripe/errors";
 import type { PipelineDeps } from "./deps";
-import { recordAttempt } from "./store";
 
 /**
  * `radar.early_fraud_warning.created`: re-reads the warning (and its charge) from Stripe and records it. With the
  * opt-in `EFW_REFUND_MAX_AMOUNT` policy, an actionable warning on a charge of at most that amount, not yet refunded
- * or disputed, is refunded in full to prevent the dispute, with a deterministic idempotency key, so a redelivery
+ * or disputed, not authenticated by 3-D Secure and not followed by use of the service (lib/decide/efw.ts), is
+ * refunded in full to prevent the dispute, with a deterministic idempotency key, so a redelivery
  * refunds once.
  */
 
@@ -21,11 +23,22 @@ export type EfwDecision = { refund: true } | { refund: false; reason: string };
 /** The refund policy, as a pure function of the warning, its charge and the configured maximum. */
 export function efwRefundDecision(
 	warning: Pick<Stripe.Radar.EarlyFraudWarning, "actionable">,
-	charge: Pick<Stripe.Charge, "amount" | "currency" | "refunded" | "amount_refunded" | "disputed" | "status">,
+	charge: Pick<Stripe.Charge, "amount" | "currency" | "refunded" | "amount_refunded" | "disputed" | "status"> &
+		Partial<Pick<Stripe.Charge, "payment_method_details">>,
 	maxAmount: number | undefined,
+	context: { usedAfterCharge?: { kind: string; at: Date } | null } = {},
 ): EfwDecision {
 	if (maxAmount === undefined) return { refund: false, reason: "refund policy off (EFW_REFUND_MAX_AMOUNT unset)" };
 	if (!warning.actionable) return { refund: false, reason: "the warning is not actionable" };
+	const secured = threeDSecureReason(charge);
+	if (secured) return { refund: false, reason: `not refunded: ${secured}` };
+	if (context.usedAfterCharge) {
+		const use = context.usedAfterCharge;
+		return {
+			refund: false,
+			reason: `not refunded: the customer used the service after the charge (${use.kind} at ${use.at.toISOString()}), the evidence that wins a fraud dispute`,
+		};
+	}
 	if (charge.refunded || charge.amount_refunded > 0) return { refund: false, reason: "the charge is already refunded" };
 	if (charge.disputed) return { refund: false, reason: "the charge is already disputed" };
 	if (charge.status !== "succeeded") return { refund: false, reason: `the charge is ${charge.status}` };
@@ -76,7 +89,10 @@ export async function handleEarlyFraudWarning(deps: PipelineDeps, message: Event
 		return;
 	}
 
-	const decision = efwRefundDecision(warning, charge, deps.config.EFW_REFUND_MAX_AMOUNT);
+	// Use after the charge is looked up only when a refund is possible at all: it costs a query per warning.
+	const max = deps.config.EFW_REFUND_MAX_AMOUNT;
+	const usedAfterCharge = max !== undefined && warning.actionable ? await useAfterCharge(db, charge) : null;
+	const decision = efwRefundDecision(warning, charge, max, { usedAfterCharge });
 	let refundId: string | null = null;
 	if (decision.refund) {
 		const refund = await stripeCall("refund charge", () =>
@@ -97,7 +113,7 @@ export async function handleEarlyFraudWarning(deps: PipelineDeps, message: Event
 		currency: charge.currency,
 		action: decision.refund ? ("refunded" as const) : ("not_refunded" as const),
 		actionReason: decision.refund
-			? `refunded to prevent a dispute (at most EFW_REFUND_MAX_AMOUNT ${deps.config.EFW_REFUND_MAX_AMOUNT})`
+			? `refunded in full to prevent a dispute: at most EFW_REFUND_MAX_AMOUNT ${deps.config.EFW_REFUND_MAX_AMOUNT}, no 3-D Secure, no use of the service after the charge`
 			: decision.reason,
 		refundId,
 		warningCreatedAt: new Date(warning.created * 1000),

@@ -1,21 +1,19 @@
 import { and, desc, eq, isNotNull } from "drizzle-orm";
-import { attempts, disputes, type Stage } from "../../schema";
+import { attempts } from "../../schema";
 import type { Db } from "../db/client";
+import { type MoveDeps, move } from "../dispute/move";
+import { ensureDisputeRow, recordAttempt } from "../dispute/store";
 import { describeError } from "../errors";
-import type { AssembleMessage, SubmitMessage } from "../messages";
-import { recordAttempt, transition } from "./store";
+import { type AssembleMessage, HANDLED_EVENTS, type SubmitMessage } from "../messages";
 
 export type FailedStage = "assemble" | "submit";
-
-/** Stages a failure may interrupt; evidence that went out, or a dispute that ended, is never marked failed. */
-const FAILABLE: Stage[] = ["received", "assembling", "staged", "awaiting_review", "submitting", "failed"];
 
 /** The dispute an assemble message is about, when it is about one. */
 export function disputeIdOf(message: AssembleMessage | SubmitMessage | undefined): string | null {
 	if (!message) return null;
 	if ("kind" in message) {
 		if (message.kind === "reassemble") return message.disputeId;
-		return message.type.startsWith("charge.dispute.") ? message.objectId : null;
+		return HANDLED_EVENTS[message.type] === "dispute" ? message.objectId : null;
 	}
 	return message.disputeId;
 }
@@ -25,18 +23,15 @@ export function disputeIdOf(message: AssembleMessage | SubmitMessage | undefined
  * that failed before its first row was written (Stripe unreachable, say) gets a placeholder row.
  */
 export async function markFailed(
-	db: Db,
+	deps: MoveDeps,
 	disputeId: string,
 	stage: FailedStage,
 	error: string,
 	context: { eventId?: string | null; delivery?: number; source: string },
 ): Promise<void> {
-	await db
-		.insert(disputes)
-		.values({ id: disputeId, amount: 0, currency: "", reason: "unknown", status: "unknown", stage: "received" })
-		.onConflictDoNothing();
-	await transition(db, disputeId, FAILABLE, "failed", { failedStage: stage, lastError: error.slice(0, 2000) });
-	await recordAttempt(db, {
+	await ensureDisputeRow(deps.db, disputeId);
+	await move(deps, disputeId, "fail", { failedStage: stage, lastError: error.slice(0, 2000) });
+	await recordAttempt(deps.db, {
 		disputeId,
 		eventId: context.eventId ?? null,
 		stage,
@@ -50,7 +45,7 @@ export async function markFailed(
 
 /** Records a permanent failure of a queue message: on its dispute when it has one, in the log otherwise. */
 export async function recordPermanentFailure(
-	db: Db,
+	deps: MoveDeps,
 	stage: FailedStage,
 	error: unknown,
 	message: AssembleMessage | SubmitMessage | undefined,
@@ -60,10 +55,10 @@ export async function recordPermanentFailure(
 	const disputeId = disputeIdOf(message);
 	const eventId = message && "kind" in message && message.kind === "event" ? message.eventId : null;
 	if (disputeId) {
-		await markFailed(db, disputeId, stage, describeError(error), { eventId, delivery, source });
+		await markFailed(deps, disputeId, stage, describeError(error), { eventId, delivery, source });
 		return;
 	}
-	await recordAttempt(db, {
+	await recordAttempt(deps.db, {
 		disputeId: null,
 		eventId,
 		stage,
@@ -85,4 +80,20 @@ export async function lastRecordedError(db: Db, disputeId: string | null): Promi
 		.orderBy(desc(attempts.id))
 		.limit(1);
 	return row?.error ?? null;
+}
+
+/**
+ * A message the queue gave up on (it reached the dead-letter queue after max_retries): its dispute is marked
+ * failed with the last error recorded for it, so an operator can see why and retry from the dashboard. The
+ * delivery count restarts in the dead-letter queue, so the attempts log tells how often it was tried.
+ */
+export async function recordDeadLetter(
+	deps: MoveDeps,
+	stage: FailedStage,
+	body: AssembleMessage | SubmitMessage | undefined,
+	delivery: number,
+): Promise<void> {
+	const lastError = await lastRecordedError(deps.db, disputeIdOf(body));
+	const error = new Error(`the queue gave up on it${lastError ? `; last error: ${lastError}` : ""}`);
+	await recordPermanentFailure(deps, stage, error, body, delivery, "dead-letter queue");
 }

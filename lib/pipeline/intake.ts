@@ -69,7 +69,14 @@ function toEventMessage(event: unknown): EventMessage | null {
 	const objectId = raw.data?.object?.id;
 	if (typeof objectId !== "string" || !/^\w+$/.test(objectId)) throw new WebhookRejected("event has no object id");
 	if (!/^evt_\w+$/.test(raw.id)) throw new WebhookRejected("event id is malformed");
-	const account = typeof raw.account === "string" && /^acct_\w+$/.test(raw.account) ? raw.account : null;
+	// Absent (or null) means the platform's own event; anything else must be a connected account id, or the
+	// event would be processed against the platform's disputes.
+	if (raw.account !== undefined && raw.account !== null) {
+		if (typeof raw.account !== "string" || !/^acct_\w+$/.test(raw.account)) {
+			throw new WebhookRejected("event account is malformed");
+		}
+	}
+	const account = typeof raw.account === "string" ? raw.account : null;
 	return {
 		kind: "event",
 		eventId: raw.id,

@@ -36,12 +36,16 @@ export function parseSignatureHeader(header: string): SignatureHeader {
 }
 
 /**
- * The age check: a signature older than `toleranceSeconds` is refused (a replayed delivery). This is where any
- * further check of the timestamp belongs; it runs before the HMAC, so a refused timestamp costs no hashing.
+ * The timestamp check, before the HMAC so a refused timestamp costs no hashing: a signature older than
+ * `toleranceSeconds` is refused (a replayed delivery), and so is one more than `toleranceSeconds` in the future,
+ * or a signed delivery captured once could be replayed for as long as its timestamp lies ahead.
  */
 export function checkTimestamp(timestamp: number, nowSeconds: number, toleranceSeconds: number): void {
 	if (nowSeconds - timestamp > toleranceSeconds) {
 		throw new SignatureRejected(`timestamp outside the ${toleranceSeconds} s tolerance`);
+	}
+	if (timestamp - nowSeconds > toleranceSeconds) {
+		throw new SignatureRejected("timestamp is in the future beyond the tolerance");
 	}
 }
 

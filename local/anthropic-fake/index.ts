@@ -331,7 +331,7 @@ function groundedCase(facts: CaseFact[]): { summary: string; paragraphs: Paragra
 			["merchant.name", "charge.amount", "charge.created_at"],
 			(m, a, at) => `${m} received a payment of ${a} on ${at}.`,
 		],
-		[["dispute.amount", "dispute.reason"], (a, r) => `The cardholder disputes ${a}, giving the reason “${r}”.`],
+		[["dispute.amount"], (a) => `The cardholder disputes ${a}.`],
 		[
 			["account.id", "account.signup_at"],
 			(id, at) => `The payment belongs to the customer's account ${id}, opened on ${at}.`,
@@ -341,7 +341,10 @@ function groundedCase(facts: CaseFact[]): { summary: string; paragraphs: Paragra
 			["usage.after_charge", "usage.last_after_charge_at"],
 			(n, at) => `After the payment, the account recorded ${n} further events, the latest on ${at}.`,
 		],
-		[["prior.count"], (n) => `The customer had made ${n} earlier payment(s) to the merchant.`],
+		[
+			["prior.count"],
+			(n) => `The customer had made ${n} earlier ${n === "1" ? "payment" : "payments"} to the merchant.`,
+		],
 		[["merchant.name", "dispute.amount"], (m, a) => `${m} asks that the dispute over ${a} be decided in its favour.`],
 	];
 	const paragraphs: Paragraph[] = [];

@@ -1,6 +1,6 @@
 /**
  * Keeps secrets out of everything the doctor prints. Values are shown at most as a masked prefix
- * (`sk_test_…`, `whsec_…`); connection strings lose their user and password.
+ * (`sk_test_…`, `whsec_…`); URLs of any scheme lose their user, password and query values.
  */
 
 /** `sk_test_…`, `rk_live_…`, `whsec_…`; any other value: `…`. */
@@ -20,16 +20,28 @@ export function describeDatabaseUrl(value: string): string {
 }
 
 const KEY_LIKE = /\b((?:sk|rk|pk)_(?:live|test)_|whsec_)[A-Za-z0-9_*+/=]+/g;
-const URL_CREDENTIALS = /\b(postgres(?:ql)?:\/\/)[^@\s/]*@/gi;
+const URL_LIKE = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;
+// Up to the last `@`: a password with an unencoded `/`, `#` or `@` must not leave a piece of itself behind.
+const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/).*@/i;
+const QUERY_VALUE = /([?&][^=&#\s]*=)[^&#\s]*/g;
+const FRAGMENT = /#.+$/;
+
+/**
+ * A URL as given, without credentials, query values and fragment (`https://…@proxy.example/v1?key=…`): API keys travel in
+ * either. Works on the text, so a URL that does not parse (an unencoded `#` in a password) is masked too.
+ */
+export function maskUrl(url: string): string {
+	return url.replace(URL_CREDENTIALS, "$1…@").replace(QUERY_VALUE, "$1…").replace(FRAGMENT, "#…");
+}
 
 /**
  * Removes every given secret value (whole, case-sensitive) and anything shaped like a Stripe key, a webhook
- * secret or connection-string credentials from a text that may quote them (error messages from Stripe or pg).
+ * secret, URL credentials or query values from a text that may quote them (error messages from Stripe or pg).
  */
 export function redact(text: string, secrets: readonly string[]): string {
 	let out = text;
 	for (const secret of secrets) {
 		if (secret.length >= 4) out = out.split(secret).join("[redacted]");
 	}
-	return out.replace(KEY_LIKE, "$1…").replace(URL_CREDENTIALS, "$1…@");
+	return out.replace(KEY_LIKE, "$1…").replace(URL_LIKE, maskUrl);
 }

@@ -1,5 +1,7 @@
 import type pg from "pg";
+import { SECRET_NAMES } from "../../lib/config";
 import { checkActivityIndex } from "./checks/activity-index";
+import { checkActivityKinds } from "./checks/activity-kinds";
 import { checkConfig } from "./checks/config";
 import { connectDatabase } from "./checks/database";
 import { customerIdResult, disputeMatchResult, type MatchSummary, matchDisputes } from "./checks/matching";
@@ -14,15 +16,6 @@ export interface DoctorOptions {
 	/** Fail unless the key is of this mode. */
 	expectMode?: StripeMode;
 }
-
-/** Names whose values never appear in the report. */
-const SECRET_NAMES = [
-	"STRIPE_SECRET_KEY",
-	"STRIPE_WEBHOOK_SECRET",
-	"DATABASE_URL",
-	"DASHBOARD_TOKEN",
-	"ANTHROPIC_API_KEY",
-];
 
 /** Runs every check against the given configuration and returns one result per line of the report. */
 export async function runDoctor(
@@ -63,6 +56,10 @@ export async function runDoctor(
 					results.push(...data.results);
 					counts = data.accounts;
 				}
+				if (m.usable.has("activity")) {
+					const kinds = await guarded("data.activity_kinds", () => checkActivityKinds(db), results);
+					if (kinds) results.push(kinds);
+				}
 			}
 		} else {
 			for (const id of ["db.migrations", "schema.accounts", "schema.activity", "schema.artifacts", "db.activity_index"])
@@ -102,6 +99,7 @@ export async function runDoctor(
 		await client?.end().catch(() => {});
 	}
 
+	// Secret values never appear in the report, whole or quoted in an error message.
 	const secrets = SECRET_NAMES.map((name) => env[name]).filter((v): v is string => Boolean(v));
 	return results.map((r) => ({
 		...r,

@@ -1,3 +1,4 @@
+import { APPEAL_OPEN, APPEAL_REVIEW, mergeAppealEvidence } from "./appeals";
 import type { ApiRequest } from "./context";
 import { invalidRequest, noSuch, stateError } from "./errors";
 import { buildEvent } from "./events";
@@ -94,6 +95,7 @@ export function updateDispute(req: ApiRequest): StripeObject {
 	}
 	const touchesEvidence = body.evidence !== undefined || submitParam !== undefined;
 	const submitting = submitParam ?? body.evidence !== undefined;
+	if (dispute.status === APPEAL_OPEN) return updateAppeal(req, dispute, submitting);
 	const evidence =
 		body.evidence === undefined
 			? dispute.evidence
@@ -120,6 +122,31 @@ export function updateDispute(req: ApiRequest): StripeObject {
 		dispute.evidence_details.submission_count += 1;
 		dispute.evidence_details.has_evidence = true;
 		dispute.evidence_details.submission_method = "manual";
+	}
+	const updates = store.disputeUpdates.get(dispute.id) ?? [];
+	updates.push({
+		evidence: isObject(body.evidence) ? clone(body.evidence) : {},
+		submit: submitting,
+		idempotency_key: req.idempotencyKey,
+		at: new Date().toISOString(),
+	});
+	store.disputeUpdates.set(dispute.id, updates);
+	recordEvent(store, "charge.dispute.updated", dispute, before, req);
+	return respond(req, dispute, body);
+}
+
+/** An update in `appeal_needs_response`: the appeal's evidence only; submitting moves it to `appeal_under_review`. */
+function updateAppeal(req: ApiRequest, dispute: StripeObject, submitting: boolean): StripeObject {
+	const { store, body } = req;
+	const before = clone(dispute);
+	if (body.evidence !== undefined) {
+		dispute.evidence = mergeAppealEvidence(store, dispute.evidence, body.evidence, req.account);
+	}
+	if (submitting) {
+		if (!dispute.evidence.appeal?.card?.reason_for_filing) {
+			throw invalidRequest("An appeal needs evidence[appeal][card][reason_for_filing].", "evidence[appeal][card]");
+		}
+		dispute.status = APPEAL_REVIEW;
 	}
 	const updates = store.disputeUpdates.get(dispute.id) ?? [];
 	updates.push({

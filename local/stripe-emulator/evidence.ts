@@ -21,7 +21,7 @@ const CE3_TXN_FIELDS = [
 ] as const;
 const ADDRESS_FIELDS = ["city", "country", "line1", "line2", "postal_code", "state"];
 
-function textLength(value: string, param: string): string {
+export function textLength(value: string, param: string): string {
 	if (value.length > MAX_FIELD_CHARS) {
 		throw invalidRequest(
 			`Invalid string for ${param}: must be at most ${MAX_FIELD_CHARS} characters (got ${value.length}).`,
@@ -32,7 +32,7 @@ function textLength(value: string, param: string): string {
 	return value;
 }
 
-function fileField(store: Store, id: string, param: string, account: string | null): string {
+export function fileField(store: Store, id: string, param: string, account: string | null): string {
 	const file = store.get("files", id, account);
 	if (!file) throw noSuch("file upload", id, param, 400);
 	if (file.purpose !== "dispute_evidence") {

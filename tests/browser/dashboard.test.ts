@@ -1,16 +1,20 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import pg from "pg";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, Response as PageResponse } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DemoCustomer } from "../../local/seed";
 import { startTestStack, type TestStack, waitFor } from "../support/stack";
 import { chromiumAvailable, launchChromium } from "./chromium";
 
 // The dashboard in a real Chromium against the whole local stack: Worker in Miniflare with its queues, the Stripe
-// emulator, Postgres. Screenshots for the README land in docs/screenshots.
+// emulator, Postgres. Screenshots go to a temporary directory, so `npm test` leaves the tree as it was;
+// `npm run screenshots` sets SCREENSHOTS_DIR=docs/screenshots to refresh the README's.
 
-const SCREENSHOTS = join(import.meta.dirname, "../../docs/screenshots");
+const SCREENSHOTS = process.env.SCREENSHOTS_DIR
+	? resolve(process.env.SCREENSHOTS_DIR)
+	: mkdtempSync(join(tmpdir(), "rebuttal-screenshots-"));
 const MARKUP_NAME = "<img src=x onerror=alert(1)>";
 
 let browser: Browser;
@@ -22,6 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	await browser?.close();
+	if (!process.env.SCREENSHOTS_DIR) rmSync(SCREENSHOTS, { recursive: true, force: true });
 });
 
 async function openDispute(stack: TestStack, charge: string, reason: string) {
@@ -136,6 +141,75 @@ describe("dashboard in auto mode", () => {
 		expect(alerts).toEqual([]);
 	});
 
+	it("previews the evidence PDF inline in its sandboxed frame and offers it as a download", async () => {
+		const { disputes } = (await (await stack.api("/api/disputes?stage=submitted")).json()) as {
+			disputes: { id: string }[];
+		};
+		const id = disputes[0]!.id;
+		// The frame's own response; Chromium's viewer then reads the same URL again, which reports no headers.
+		const answers: Record<string, string>[] = [];
+		const collect = (r: PageResponse) => {
+			if (!r.url().endsWith(`/api/disputes/${id}/evidence.pdf?preview=1`)) return;
+			r.allHeaders().then(
+				(h) => answers.push({ ...h, status: String(r.status()) }),
+				() => {},
+			);
+		};
+		page.on("response", collect);
+		await page.goto(`${stack.workerUrl}/dashboard/disputes/${id}`);
+		await page.locator("iframe.pdf").scrollIntoViewIfNeeded();
+		// allHeaders(): the headers as received (headers() holds Chromium's provisional, filtered copy).
+		await expect.poll(() => answers.some((h) => h["content-type"]), { timeout: 15_000 }).toBe(true);
+		page.off("response", collect);
+		const headers = answers.find((h) => h["content-type"])!;
+		expect(headers.status).toBe("200");
+		expect(headers["content-type"]).toBe("application/pdf");
+		expect(headers["content-disposition"]).toMatch(/^inline;/);
+		expect(headers["content-security-policy"]).toMatch(/^sandbox;/);
+		// Chromium shows it: its PDF viewer opens inside the frame (an attachment would be downloaded instead).
+		await expect
+			.poll(() => page.frames().some((f) => f.url().startsWith("chrome-extension://")), { timeout: 15_000 })
+			.toBe(true);
+		const href = await page.getByRole("link", { name: "Download the PDF" }).getAttribute("href");
+		expect(href).toBe(`/api/disputes/${id}/evidence.pdf`);
+		const download = await page.request.get(`${stack.workerUrl}${href}`);
+		expect(download.headers()["content-disposition"]).toMatch(/^attachment;/);
+		expect((await download.body()).subarray(0, 5).toString()).toBe("%PDF-");
+	});
+
+	it("shows the operator the facts behind the letter, kept apart from the text the issuer reads", async () => {
+		const { disputes } = (await (await stack.api("/api/disputes?stage=submitted")).json()) as {
+			disputes: { id: string }[];
+		};
+		const id = disputes[0]!.id;
+		const detail = (await (await stack.api(`/api/disputes/${id}`)).json()) as {
+			evidence: { trace: { letter: { points: { factIds: string[] }[] } } | null } | null;
+		};
+		const points = detail.evidence!.trace!.letter.points;
+		const cited = points.flatMap((p) => p.factIds);
+		expect(cited.length).toBeGreaterThan(0);
+		await page.goto(`${stack.workerUrl}/dashboard/disputes/${id}`);
+		const facts = page.locator("details", { hasText: "Facts behind the letter" });
+		await facts.locator("summary").click();
+		await expect.poll(() => facts.locator("ol > li").count()).toBe(points.length);
+		expect(await facts.locator("ol").isVisible()).toBe(true);
+		const shown = (await facts.textContent()) ?? "";
+		for (const factId of cited) expect(shown).toContain(factId);
+		expect(shown).toContain("Paragraphs cite:");
+		// The narrative the issuer reads names no fact id.
+		const narrative = (await page.locator(".case").textContent()) ?? "";
+		for (const factId of cited) expect(narrative).not.toContain(factId);
+	});
+
+	it("marks every /api JSON answer no-store and nosniff", async () => {
+		for (const path of ["/api/disputes", "/api/early-fraud-warnings"]) {
+			const response = await stack.api(path);
+			expect(response.status).toBe(200);
+			expect(response.headers.get("cache-control")).toBe("no-store");
+			expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+		}
+	});
+
 	it("finds a failed dispute, retries it and watches it reach submitted", async () => {
 		// A dispute Stripe does not know (yet): retrieving it is a 404, a permanent failure.
 		const id = "du_browser_retry";
@@ -239,8 +313,10 @@ describe("dashboard in auto mode", () => {
 		});
 		await page.goto(`${stack.workerUrl}/dashboard/outcomes`);
 		const main = (await page.locator("main").textContent()) ?? "";
-		expect(main).toContain("Visa early warning at 0.9 %");
-		expect(main).toContain("Mastercard excessive chargeback (ECM) at 1.5 %");
+		expect(main).toContain("Visa VAMP excessive at 1.5 %");
+		expect(main).toContain("Mastercard ECM at 1.5 %");
+		expect(main).toContain("Mastercard HECM at 3.0 %");
+		expect(main).not.toContain("0.9 %");
 		expect(main).toMatch(/\d+ disputes created \/ \d+ successful charges recorded/);
 		expect(await page.locator("svg[role=img]").count()).toBeGreaterThanOrEqual(3);
 		await page.screenshot({ path: join(SCREENSHOTS, "outcomes.png"), fullPage: true });
@@ -253,12 +329,49 @@ describe("dashboard in auto mode", () => {
 		await page.screenshot({ path: join(SCREENSHOTS, "overview.png"), fullPage: true });
 	});
 
-	it("logs out", async () => {
+	it("logs out, and the session's cookie replayed afterwards no longer works", async () => {
 		await page.goto(`${stack.workerUrl}/dashboard`);
-		await page.getByRole("button", { name: "Log out" }).click();
+		const cookie = (await context.cookies()).find((c) => c.name === "rebuttal_session");
+		expect(cookie).toBeDefined();
+		await page.getByRole("button", { name: "Log out", exact: true }).click();
 		await page.waitForURL(/\/dashboard\/login/);
 		await page.goto(`${stack.workerUrl}/dashboard/outcomes`);
 		expect(new URL(page.url()).pathname).toBe("/dashboard/login");
+
+		// Someone who copied the cookie before the logout: a fresh browser carrying it is sent to the login too.
+		const replay = await browser.newContext();
+		try {
+			await replay.addCookies([cookie!]);
+			const p = await replay.newPage();
+			await p.goto(`${stack.workerUrl}/dashboard/outcomes`);
+			expect(new URL(p.url()).pathname).toBe("/dashboard/login");
+			const api = await p.request.get(`${stack.workerUrl}/api/disputes`);
+			expect(api.status()).toBe(401);
+		} finally {
+			await replay.close();
+		}
+	});
+
+	it("logs out everywhere: another browser's session ends as well", async () => {
+		const laptop = await browser.newContext();
+		const phone = await browser.newContext();
+		try {
+			const onLaptop = await login(laptop, stack);
+			const onPhone = await login(phone, stack);
+			await onPhone.goto(`${stack.workerUrl}/dashboard/outcomes`);
+			expect(new URL(onPhone.url()).pathname).toBe("/dashboard/outcomes");
+			await onLaptop.getByRole("button", { name: "Log out everywhere" }).click();
+			await onLaptop.waitForURL(/\/dashboard\/login\?bye=all/);
+			expect(await onLaptop.getByText("You are logged out everywhere.").count()).toBe(1);
+			await onPhone.goto(`${stack.workerUrl}/dashboard/outcomes`);
+			expect(new URL(onPhone.url()).pathname).toBe("/dashboard/login");
+			// Logging in again works.
+			const again = await login(phone, stack);
+			expect(new URL(again.url()).pathname).toBe("/dashboard");
+		} finally {
+			await laptop.close();
+			await phone.close();
+		}
 	});
 });
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gradeDispute } from "../../local/grade-client";
 import type { DemoCustomer } from "../../local/seed";
 import { startTestStack, type TestStack, waitFor } from "../support/stack";
 
@@ -24,8 +25,21 @@ afterAll(async () => {
 
 interface DisputeView {
 	stage: string;
-	evidence: { pdf: { key: string; bytes: number; pages: number; sha256: string; download: string } } | null;
+	evidence: {
+		pdf: { key: string; bytes: number; pages: number; sha256: string; download: string };
+		fields: Record<string, string>;
+		trace: {
+			letter: { points: { text: string; factIds: string[] }[] };
+			exhibits: { number: number; title: string; field: string }[];
+			paragraphs: { factIds: string[] }[];
+			findings: string[];
+		} | null;
+	} | null;
 }
+
+/** A fact id as the case builder writes them: `account.signup_ip`, `usage.kind.login.count`. */
+const FACT_ID =
+	/\b(?:dispute|charge|customer|account|usage|access|purchase|prior|login|service|use|artifacts|cancellation|refund|country|merchant)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*\b/;
 
 describe("the evidence PDF through the operator API", () => {
 	it("downloads the demo dispute's PDF with the bearer token, 401 without, with the things the customer made", async () => {
@@ -74,7 +88,30 @@ describe("the evidence PDF through the operator API", () => {
 		expect(text).toContain("Things the customer made");
 		expect(text).toContain(`Design 6 by ${customer.name}`);
 		expect(text).toContain("Shown above");
-		expect(text).toContain("Communications");
+		expect(text).toContain("Messages from the customer");
+		// Traceability lives in the record: the letter's points and the paragraphs with their fact ids, the
+		// exhibits; none of it in what the issuer reads.
+		const trace = view.evidence!.trace!;
+		expect(trace.letter.points.length).toBeGreaterThanOrEqual(3);
+		expect(trace.letter.points.some((p) => p.factIds.length > 0)).toBe(true);
+		expect(trace.paragraphs.every((p) => p.factIds.length > 0)).toBe(true);
+		expect(trace.exhibits[0]).toMatchObject({ number: 1 });
+		expect(text).toContain(`Exhibit 1 · ${trace.exhibits[0]!.title}`);
+		expect(text).not.toMatch(FACT_ID);
+		expect(text).not.toContain("Facts cited");
+		for (const [name, value] of Object.entries(view.evidence!.fields)) {
+			if (typeof value === "string") expect(value, name).not.toMatch(FACT_ID);
+		}
+		// `npm run grade`'s client on the same dispute: page 1 and the texts pass the analyst's checklist.
+		const grade = await gradeDispute(stack.workerUrl, stack.dashboardToken, disputeId);
+		const failed = grade.missing.filter((m) => !m.advisory).map((m) => `${m.id}: ${m.detail}`);
+		for (const id of ["page1.amount", "page1.date", "page1.card", "page1.facts", "text.artefacts", "text.labels"]) {
+			expect(
+				failed.filter((f) => f.startsWith(id)),
+				id,
+			).toEqual([]);
+		}
+		expect(grade.score).toBeGreaterThan(grade.total / 2);
 		// The demo seed's artifacts are PNGs in ARTIFACTS: they are embedded as images.
 		const images = execFileSync("pdfimages", ["-list", path], { encoding: "utf8" }).trim().split("\n").slice(2);
 		expect(images.length).toBeGreaterThanOrEqual(1);

@@ -92,7 +92,7 @@ describe("backfill", () => {
 			reason: "general",
 			account: CONNECTED,
 		});
-		// A closed dispute is not enqueued.
+		// A closed dispute is not enqueued for assembly: the history import records it as it ended, nothing more.
 		const closed = await stack.emulator("/_emulator/disputes", { charge: freshCharge(), reason: "duplicate" });
 		await stack.emulator(`/_emulator/disputes/${closed.dispute.id}/outcome`, { status: "lost" });
 
@@ -103,7 +103,13 @@ describe("backfill", () => {
 		const b = await waitForStage(connected.dispute.id, ["submitted"]);
 		expect(a.stripeAccount).toBeNull();
 		expect(b.stripeAccount).toBe(CONNECTED);
-		expect(await detail(closed.dispute.id)).toBeNull();
+		expect(await detail(closed.dispute.id)).toMatchObject({
+			stage: "lost",
+			outcome: "lost",
+			stageReason: "imported from Stripe's dispute history",
+			evidence: null,
+			attempts: [],
+		});
 
 		// Every Stripe call about the connected dispute was made on behalf of its account.
 		const requests = (await stack.emulator("/_emulator/requests")) as { path: string; account: string | null }[];

@@ -76,9 +76,11 @@ describe("Postgres bridge", () => {
 	});
 	afterAll(() => bridge.close());
 
-	const upgradeStatus = (path: string) =>
+	const upgradeStatus = (path: string, options: { base?: string; headers?: Record<string, string> } = {}) =>
 		new Promise<number>((resolve) => {
-			const ws = new WebSocket(`${bridge.url.replace("http", "ws")}${path}`);
+			const ws = new WebSocket(`${(options.base ?? bridge.url).replace("http", "ws")}${path}`, {
+				headers: options.headers,
+			});
 			ws.on("open", () => {
 				ws.close();
 				resolve(101);
@@ -92,6 +94,26 @@ describe("Postgres bridge", () => {
 		expect(await upgradeStatus("/v1?address=example.com:443")).toBe(403);
 		expect(await upgradeStatus("/v1?address=nonsense")).toBe(400);
 		expect(await upgradeStatus("/v2?address=127.0.0.1:5432")).toBe(400);
+	});
+
+	// A page open in a browser during `npm run dev` can open a WebSocket to 127.0.0.1: it must not reach the database.
+	it("refuses a connection with an Origin header or without the bridge's token", async () => {
+		const target = "/v1?address=127.0.0.1:9";
+		expect(bridge.url).toMatch(new RegExp(`^${bridge.origin}/[\\w-]{32}$`));
+		expect(await upgradeStatus(target, { headers: { origin: "https://attacker.example" } })).toBe(403);
+		expect(await upgradeStatus(target, { headers: { origin: "http://127.0.0.1:8787" } })).toBe(403);
+		expect(await upgradeStatus(target, { headers: { origin: "null" } })).toBe(403);
+		expect(await upgradeStatus(target, { base: bridge.origin })).toBe(403);
+		expect(await upgradeStatus(target, { base: `${bridge.origin}/${"A".repeat(32)}` })).toBe(403);
+		expect(await upgradeStatus(target, { base: `${bridge.url}x` })).toBe(403);
+		expect(await upgradeStatus(target, { base: bridge.url.slice(0, -1) })).toBe(403);
+		const other = await startPgBridge();
+		try {
+			// Each bridge makes its own token: one bridge's URL does not open another.
+			expect(await upgradeStatus(target, { base: `${bridge.origin}${new URL(other.url).pathname}` })).toBe(403);
+		} finally {
+			await other.close();
+		}
 	});
 
 	it("accepts loopback targets and answers plain HTTP with 426", async () => {
@@ -125,6 +147,8 @@ describe("fixture Worker in Miniflare", () => {
 			]),
 		);
 		expect(stack.bridgeUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+		// The Worker is given the bridge's URL with its token; the address shown in logs has none.
+		expect(stack.bindings.DATABASE_WS_PROXY).toMatch(new RegExp(`^${stack.bridgeUrl}/[\\w-]{32}$`));
 	});
 
 	it("reaches Postgres through the bridge with neon-serverless + Drizzle, transactions included", async () => {

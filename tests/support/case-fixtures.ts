@@ -9,9 +9,9 @@
  * - `withPersonName()`: the same case with a customer name in another script.
  * - `HOSTILE_STRINGS`: strings that must never break a renderer or a writer.
  */
-import type { CaseParts } from "../../lib/evidence/facts";
 import type {
 	AccessPoint,
+	CaseParts,
 	EvidenceCase,
 	Fact,
 	FactSource,

@@ -1,8 +1,7 @@
 import type Stripe from "stripe";
-import type { CaseExtras } from "../../lib/evidence/case-extras";
-import { buildFacts, type CaseParts } from "../../lib/evidence/facts";
+import { buildFacts } from "../../lib/evidence/facts";
 import { summariseCharge, summariseCustomer, summariseDispute } from "../../lib/evidence/stripe-facts";
-import type { EvidenceCase } from "../../lib/evidence/types";
+import type { CaseExtras, CaseParts, EvidenceCase } from "../../lib/evidence/types";
 import { emptyEvidence } from "../../local/stripe-emulator/shapes";
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildFacts, type CaseParts } from "../../lib/evidence/facts";
+import { buildFacts } from "../../lib/evidence/facts";
 import { DISPUTE_REASONS } from "../../lib/evidence/playbooks";
-import type { EvidenceCase } from "../../lib/evidence/types";
+import type { CaseParts, EvidenceCase } from "../../lib/evidence/types";
 import { DEFAULT_MODEL } from "../../lib/narrative/claude";
 import { PRICES } from "../../lib/narrative/pricing";
 import { REASONS, SYSTEM_PROMPT } from "../../lib/narrative/prompt";

@@ -4,8 +4,8 @@ import { accountIndexes, PROBE_ACCOUNT_ID, scansOf } from "../../local/doctor/ch
 import { checkConfig } from "../../local/doctor/checks/config";
 import { CONTRACT_COLUMNS, castHint, isCompatible } from "../../local/doctor/checks/merchant-schema";
 import { checkStripeMode, checkWebhookSecret, isLocalBase } from "../../local/doctor/checks/stripe";
-import { parseArgs } from "../../local/doctor/cli";
-import { describeDatabaseUrl, maskedPrefix, redact } from "../../local/doctor/redact";
+import { doctorEnv, parseArgs } from "../../local/doctor/cli";
+import { describeDatabaseUrl, maskedPrefix, maskUrl, redact } from "../../local/doctor/redact";
 import { exitCode, formatJson, formatText } from "../../local/doctor/report";
 import { fail, pass, warn } from "../../local/doctor/types";
 import { accounts, activity, artifacts } from "../../schema";
@@ -30,6 +30,20 @@ describe("doctor: redaction", () => {
 		);
 		expect(text).toBe("key sk_test_… or sk_live_…, secret whsec_…, url postgres://…@h/d, token [redacted]");
 	});
+
+	it("masks the credentials, query values and fragment of a URL of any scheme", () => {
+		expect(maskUrl("https://proxy.example.com/v1")).toBe("https://proxy.example.com/v1");
+		expect(maskUrl("https://user:Pa55@proxy.example.com/v1?key=QK1&x-api-key=QK2#tok=QK3")).toBe(
+			"https://…@proxy.example.com/v1?key=…&x-api-key=…#…",
+		);
+		// A password with an unencoded /, # or @ loses all of itself, not just the part before the character.
+		expect(maskUrl("postgres://app:pa/ss@h:5432/d")).toBe("postgres://…@h:5432/d");
+		expect(maskUrl("postgres://app:pa#ss@h:5432/d")).toBe("postgres://…@h:5432/d");
+		expect(maskUrl("postgres://app:p@ss@h:5432/d?sslmode=require")).toBe("postgres://…@h:5432/d?sslmode=…");
+		expect(redact("fetch http://u:Pw1@127.0.0.1:9/v1?api_key=QK4 failed (ECONNREFUSED)", [])).toBe(
+			"fetch http://…@127.0.0.1:9/v1?api_key=… failed (ECONNREFUSED)",
+		);
+	});
 });
 
 describe("doctor: configuration with the Worker's validators", () => {
@@ -52,6 +66,12 @@ describe("doctor: configuration with the Worker's validators", () => {
 		["SUBMIT_MODE", "manual", /auto or review/],
 		["STRIPE_API_BASE", "ftp://x", /http\(s\) URL/],
 		["QUEUE_RETRY_BASE_SECONDS", "-1", /QUEUE_RETRY_BASE_SECONDS/],
+		["PDF_MAX_PAGES", "-7", /PDF_MAX_PAGES must be at least 4/],
+		["PDF_MAX_BYTES", "5000000", /PDF_MAX_BYTES must be at most 4500000/],
+		["EFW_REFUND_MAX_AMOUNT", "12.5", /EFW_REFUND_MAX_AMOUNT must be an integer/],
+		["DISPUTE_ACCEPT_WEAK", "yes", /DISPUTE_ACCEPT_WEAK must be true or false/],
+		["DATABASE_URL", "postgres://app:pa/ss7Secret@db.example.com:5432/shop", /percent-encode .*\/ as %2F/],
+		["DATABASE_URL", "postgres://app:pa#ss7Secret@db.example.com:5432/shop", /percent-encode .*# as %23/],
 	])("fails %s = %j with a fix", (name, value, pattern) => {
 		const { results, config } = checkConfig({ ...GOOD, [name]: value });
 		const failed = results.filter((r) => r.status === "fail");
@@ -60,6 +80,48 @@ describe("doctor: configuration with the Worker's validators", () => {
 		expect(failed[0]!.fix).toBeTruthy();
 		if (value) expect(JSON.stringify(results)).not.toContain(value.trim());
 		if (name === "STRIPE_SECRET_KEY") expect(config.stripeSecretKey).toBeUndefined();
+		if (name === "DATABASE_URL") {
+			expect(config.databaseUrl).toBeUndefined();
+			expect(JSON.stringify(results)).not.toContain("ss7Secret");
+		}
+	});
+
+	it("validates every Worker variable read from the environment or the env file", () => {
+		const bad = { PDF_MAX_PAGES: "3", PDF_MAX_BYTES: "1", EFW_REFUND_MAX_AMOUNT: "0", DISPUTE_ACCEPT_WEAK: "maybe" };
+		const { results } = checkConfig(doctorEnv({ ...GOOD, ...bad }, false));
+		const failed = results.filter((r) => r.status === "fail");
+		expect(failed.map((r) => r.id).sort()).toEqual(
+			Object.keys(bad)
+				.map((name) => `config.${name}`)
+				.sort(),
+		);
+		for (const result of failed) expect(result.fix).toMatch(/^Set \w+ as the README's configuration table says/);
+		const good = { PDF_MAX_PAGES: "12", PDF_MAX_BYTES: "3000000", EFW_REFUND_MAX_AMOUNT: "2500" };
+		const lines = checkConfig(doctorEnv({ ...GOOD, ...good }, false)).results;
+		expect(lines.find((r) => r.id === "config.PDF_MAX_PAGES")).toMatchObject({
+			status: "pass",
+			message: "PDF_MAX_PAGES is 12",
+		});
+	});
+
+	it("prints URLs without their credentials or query keys", () => {
+		const urls = {
+			ANTHROPIC_BASE_URL: "https://proxy-user:AnthPass1@llm-proxy.example.com/v1?key=AnthQueryKey1",
+			DATABASE_WS_PROXY: "http://ws-user:WsPass2@127.0.0.1:4444/?token=WsQueryKey2",
+			STRIPE_API_BASE: "https://stripe-user:StripePass3@stripe-proxy.example.com?api_key=StripeQueryKey3",
+			NOTIFY_WEBHOOK_URL: "https://hooks.example.com/services/T0/B0/NotifySecretPath4",
+		};
+		const { results } = checkConfig({ ...GOOD, ...urls });
+		expect(results.filter((r) => r.status !== "pass")).toEqual([]);
+		const text = JSON.stringify(results);
+		for (const secret of ["AnthPass1", "AnthQueryKey1", "WsPass2", "WsQueryKey2", "StripePass3", "StripeQueryKey3"])
+			expect(text).not.toContain(secret);
+		expect(text).not.toContain("NotifySecretPath4");
+		const message = (name: string) => results.find((r) => r.id === `config.${name}`)?.message;
+		expect(message("ANTHROPIC_BASE_URL")).toBe("ANTHROPIC_BASE_URL is https://…@llm-proxy.example.com/v1?key=…");
+		expect(message("DATABASE_WS_PROXY")).toBe("DATABASE_WS_PROXY is http://…@127.0.0.1:4444/?token=…");
+		expect(message("STRIPE_API_BASE")).toBe("STRIPE_API_BASE is https://…@stripe-proxy.example.com?api_key=…");
+		expect(message("NOTIFY_WEBHOOK_URL")).toBe("NOTIFY_WEBHOOK_URL is set");
 	});
 });
 

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CONFIG_NAMES } from "../../lib/config";
 import { main } from "../../local/doctor/cli";
 import { formatText } from "../../local/doctor/report";
 import type { CheckResult } from "../../local/doctor/types";
@@ -467,39 +468,63 @@ describe("doctor: what a correct setup reports", () => {
 	});
 });
 
+/** Runs `npm run doctor --env-file` on a dotenv file of these lines, with no Worker variable in the environment. */
+function runDoctorProcess(lines: string[]) {
+	const dir = mkdtempSync(join(tmpdir(), "doctor-"));
+	const envFile = join(dir, ".dev.vars");
+	writeFileSync(envFile, lines.join("\n"));
+	const env = { ...process.env };
+	for (const name of CONFIG_NAMES) delete env[name];
+	return spawnSync(process.execPath, ["--import", "tsx", "local/doctor/main.ts", "--env-file", envFile], {
+		env,
+		encoding: "utf8",
+		timeout: 60_000,
+	});
+}
+
 describe("npm run doctor (the real process)", () => {
 	it("reads .dev.vars, prints one line per check and exits 1 when the database is unreachable", () => {
-		const dir = mkdtempSync(join(tmpdir(), "doctor-"));
-		const envFile = join(dir, ".dev.vars");
-		writeFileSync(
-			envFile,
-			[
-				`STRIPE_SECRET_KEY=${SECRETS.STRIPE_SECRET_KEY}`,
-				`STRIPE_WEBHOOK_SECRET="${SECRETS.STRIPE_WEBHOOK_SECRET}"`,
-				`DASHBOARD_TOKEN=${SECRETS.DASHBOARD_TOKEN}`,
-				`DATABASE_URL=postgres://postgres:${SECRETS.DB_PASSWORD}@127.0.0.1:9/nowhere`,
-				"STRIPE_API_BASE=http://127.0.0.1:9",
-			].join("\n"),
-		);
-		const env = { ...process.env };
-		for (const name of [
-			"STRIPE_SECRET_KEY",
-			"STRIPE_WEBHOOK_SECRET",
-			"DASHBOARD_TOKEN",
-			"DATABASE_URL",
-			"STRIPE_API_BASE",
-		])
-			delete env[name];
-		const run = spawnSync(process.execPath, ["--import", "tsx", "local/doctor/main.ts", "--env-file", envFile], {
-			env,
-			encoding: "utf8",
-			timeout: 60_000,
-		});
+		const run = runDoctorProcess([
+			`STRIPE_SECRET_KEY=${SECRETS.STRIPE_SECRET_KEY}`,
+			`STRIPE_WEBHOOK_SECRET="${SECRETS.STRIPE_WEBHOOK_SECRET}"`,
+			`DASHBOARD_TOKEN=${SECRETS.DASHBOARD_TOKEN}`,
+			`DATABASE_URL=postgres://postgres:${SECRETS.DB_PASSWORD}@127.0.0.1:9/nowhere`,
+			"STRIPE_API_BASE=http://127.0.0.1:9",
+		]);
 		expect(run.status, run.stderr).toBe(1);
 		expect(run.stdout).toMatch(/^PASS {2}config\.STRIPE_SECRET_KEY +STRIPE_SECRET_KEY is set \(sk_test_…\)$/m);
 		expect(run.stdout).toMatch(/^FAIL {2}db\.reachable +cannot connect to 127\.0\.0\.1:9\/nowhere/m);
 		expect(run.stdout).toMatch(/^ +fix: /m);
 		expect(run.stdout).toMatch(/\d+ passed, \d+ warnings, \d+ failed, \d+ skipped\n$/);
 		for (const secret of Object.values(SECRETS)) expect(run.stdout + run.stderr).not.toContain(secret);
+	});
+
+	it("explains a password with / or # instead of a stack trace, and prints no URL credential or query key", () => {
+		const run = runDoctorProcess([
+			`STRIPE_SECRET_KEY=${SECRETS.STRIPE_SECRET_KEY}`,
+			`STRIPE_WEBHOOK_SECRET=${SECRETS.STRIPE_WEBHOOK_SECRET}`,
+			`DASHBOARD_TOKEN=${SECRETS.DASHBOARD_TOKEN}`,
+			`DATABASE_URL="postgres://postgres:Pa/ss#${SECRETS.DB_PASSWORD}@127.0.0.1:9/nowhere"`,
+			"STRIPE_API_BASE=http://stripe-user:StripeUrlPass5@127.0.0.1:9/?api_key=StripeQueryKey5",
+			"ANTHROPIC_BASE_URL=http://127.0.0.1:9/v1?key=AnthropicQueryKey5",
+			"PDF_MAX_PAGES=3",
+		]);
+		expect(run.status, run.stderr).toBe(1);
+		expect(run.stderr).toBe("");
+		expect(run.stdout).toMatch(/^FAIL {2}config\.DATABASE_URL +DATABASE_URL is not a valid URL: percent-encode /m);
+		expect(run.stdout).toMatch(/^ +fix: .*a password p\/ss#1 is written p%2Fss%231/m);
+		expect(run.stdout).toMatch(/^SKIP {2}db\.reachable /m);
+		expect(run.stdout).toMatch(/^FAIL {2}config\.PDF_MAX_PAGES +PDF_MAX_PAGES must be at least 4/m);
+		expect(run.stdout).toMatch(
+			/^PASS {2}config\.STRIPE_API_BASE +STRIPE_API_BASE is http:\/\/…@127\.0\.0\.1:9\/\?api_key=…$/m,
+		);
+		for (const secret of [
+			...Object.values(SECRETS),
+			"StripeUrlPass5",
+			"StripeQueryKey5",
+			"AnthropicQueryKey5",
+			"Pa/ss",
+		])
+			expect(run.stdout + run.stderr).not.toContain(secret);
 	});
 });

@@ -47,6 +47,24 @@ describe("early fraud warning refund policy", () => {
 		expect(decision.refund === false && decision.reason).toMatch(reason);
 	});
 
+	it.each([
+		["authenticated", /3-D Secure authenticated the payment/],
+		["attempt_acknowledged", /3-D Secure acknowledged an attempt/],
+	])("never refunds a payment 3-D Secure %s", (result, reason) => {
+		const secured = { ...CHARGE, payment_method_details: { card: { three_d_secure: { result } } } };
+		const decision = efwRefundDecision({ actionable: true }, secured as never, 2000);
+		expect(decision.refund === false && decision.reason).toMatch(reason);
+	});
+
+	it("never refunds when the service was used after the charge, and names the use", () => {
+		const use = { kind: "generation", at: new Date("2026-11-02T10:00:00Z") };
+		const decision = efwRefundDecision({ actionable: true }, CHARGE, 2000, { usedAfterCharge: use });
+		expect(decision.refund === false && decision.reason).toMatch(
+			/used the service after the charge \(generation at 2026-11-02T10:00:00.000Z\)/,
+		);
+		expect(efwRefundDecision({ actionable: true }, CHARGE, 2000, { usedAfterCharge: null })).toEqual({ refund: true });
+	});
+
 	it("refunds an actionable warning on a charge at most the limit", () => {
 		expect(efwRefundDecision({ actionable: true }, { ...CHARGE, amount: 2000 }, 2000)).toEqual({ refund: true });
 	});
@@ -76,12 +94,15 @@ describe("radar.early_fraud_warning.created through the emulator", () => {
 		} as unknown as PipelineDeps;
 	}
 
-	async function warn(options: { amount?: number; actionable?: boolean; refunded?: boolean } = {}) {
+	async function warn(
+		options: { amount?: number; actionable?: boolean; refunded?: boolean; patch?: Record<string, unknown> } = {},
+	) {
 		const { charges } = await h.controls.seed({
 			charges: [
 				{
 					amount: options.amount ?? 1500,
 					...(options.refunded && { refunded: true, amount_refunded: options.amount ?? 1500 }),
+					...options.patch,
 				},
 			],
 		});
@@ -147,6 +168,35 @@ describe("radar.early_fraud_warning.created through the emulator", () => {
 		// The charge now reads as refunded: recorded as such, no second refund request.
 		expect((await getEarlyFraudWarning(t.db, warning.id))?.actionReason).toMatch(/already refunded/);
 		expect(await refundRequests()).toHaveLength(1);
+	});
+
+	it("does not refund a 3-D Secure authenticated payment, and records why", async () => {
+		const { warning, message } = await warn({
+			amount: 900,
+			patch: { payment_method_details: { type: "card", card: { three_d_secure: { result: "authenticated" } } } },
+		});
+		await handleEarlyFraudWarning(deps(1000), message, 1);
+		expect((await getEarlyFraudWarning(t.db, warning.id))?.actionReason).toMatch(/3-D Secure authenticated/);
+		expect(await refundRequests()).toHaveLength(0);
+	});
+
+	it("does not refund when the matched account used the service after the charge", async () => {
+		await t.exec(
+			"insert into rebuttal.accounts (id, email) values ('acc_efw_used', 'used@example.test') on conflict do nothing",
+		);
+		const { charge, warning, message } = await warn({
+			amount: 900,
+			patch: { metadata: { account_id: "acc_efw_used" } },
+		});
+		await t.exec(
+			"insert into rebuttal.activity (account_id, occurred_at, kind) values ('acc_efw_used', $1, 'login'), ('acc_efw_used', $2, 'export')",
+			[new Date((charge.created + 60) * 1000).toISOString(), new Date((charge.created + 120) * 1000).toISOString()],
+		);
+		await handleEarlyFraudWarning(deps(1000), message, 1);
+		const row = await getEarlyFraudWarning(t.db, warning.id);
+		expect(row?.action).toBe("not_refunded");
+		expect(row?.actionReason).toMatch(/used the service after the charge \(export at /);
+		expect(await refundRequests()).toHaveLength(0);
 	});
 
 	it.each([

@@ -1,8 +1,7 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectEvidenceCase } from "../../lib/evidence/collect";
-import { buildFacts, type CaseParts } from "../../lib/evidence/facts";
-import { formatAmount, formatDateTime } from "../../lib/evidence/format";
+import { buildFacts } from "../../lib/evidence/facts";
 import {
 	collectPriorPayments,
 	countPriorPayments,
@@ -11,6 +10,8 @@ import {
 	summariseCustomer,
 	summariseDispute,
 } from "../../lib/evidence/stripe-facts";
+import type { CaseParts } from "../../lib/evidence/types";
+import { formatAmount, formatDateTime } from "../../lib/format";
 import { openTestDatabase, type TestDatabase } from "../support/database";
 import {
 	CHARGE_CREATED,

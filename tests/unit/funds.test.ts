@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { PipelineConfig } from "../../lib/config";
-import { fundsOf, recordFunds } from "../../lib/lifecycle/funds";
+import { fundsOf, recordFunds } from "../../lib/dispute/funds";
 import type { EventMessage } from "../../lib/messages";
 import { handleAssembleMessage } from "../../lib/pipeline/assemble";
 import type { PipelineDeps } from "../../lib/pipeline/deps";

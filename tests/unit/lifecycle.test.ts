@@ -1,11 +1,11 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reconcile, stripeHandlesEvidence } from "../../lib/dispute/reconcile";
 import { RetryableError } from "../../lib/errors";
 import type { NotifyMessage } from "../../lib/lifecycle/messages";
 import { buildPayload, deliverNotification, redact } from "../../lib/lifecycle/notify";
 import { sweepDeadlines } from "../../lib/lifecycle/sweep";
 import type { AssembleMessage, SubmitMessage } from "../../lib/messages";
-import { reconcile, stripeHandlesEvidence } from "../../lib/pipeline/reconcile";
 import { openTestDatabase, type TestDatabase } from "../support/database";
 
 let database: TestDatabase;
@@ -32,7 +32,7 @@ describe("coexistence with Stripe Smart Disputes", () => {
 	it("skips a dispute Stripe handles, with the reason, but never one rebuttal already submitted", () => {
 		for (const intended of ["smart_disputes", "prefer_smart_disputes"]) {
 			const d = dispute({ intended_submission_method: intended });
-			expect(stripeHandlesEvidence(d)).toContain(intended);
+			expect(stripeHandlesEvidence(d)?.message).toContain(intended);
 			expect(reconcile(d, "received", now)).toMatchObject({ action: "skip" });
 			expect(reconcile(d, "staged", now)).toMatchObject({ action: "skip" });
 			expect(reconcile(d, "submitted", now)).toEqual({ action: "none" });
@@ -46,7 +46,7 @@ describe("coexistence with Stripe Smart Disputes", () => {
 		});
 		expect(reconcile(bySmart, "received", now)).toEqual({
 			action: "skip",
-			reason: expect.stringContaining("Stripe Smart Disputes submitted"),
+			reason: { code: "smart_disputes_submitted", message: expect.stringContaining("Stripe Smart Disputes submitted") },
 		});
 	});
 });
@@ -78,6 +78,56 @@ describe("notifications", () => {
 		expect(payload.text).toContain("5 h left");
 		expect(payload.blocks?.[0]?.type).toBe("section");
 		expect(JSON.stringify(payload)).not.toContain("sk_test_leak");
+	});
+
+	describe.each([
+		// A notice once divided every amount by 100: a ¥5,000 dispute was announced as ¥50.
+		[500000, "jpy", "¥500,000"],
+		[12000, "krw", "₩12,000"],
+		[150000, "ugx", "UGX 150,000"],
+		[1250, "kwd", "KWD 1.250"],
+		[14900, "usd", "$149.00"],
+	])("announces %i %s", (amount, currency, expected) => {
+		it(`as ${expected}`, () => {
+			const payload = buildPayload(
+				"new_dispute",
+				{
+					id: "du_1",
+					amount,
+					currency,
+					reason: "fraudulent",
+					stripeAccount: null,
+					dueBy: null,
+					stage: "received",
+				} as never,
+				now,
+			);
+			expect(payload.text.replace(/\u00a0/g, " ")).toContain(expected);
+		});
+	});
+
+	it("escapes Slack control sequences in every value it interpolates", () => {
+		const payload = buildPayload(
+			"failed",
+			{
+				id: "du_<!channel>",
+				amount: 100,
+				currency: "usd",
+				reason: "<!here> fraudulent",
+				stripeAccount: "acct_<https://evil.example|click>",
+				dueBy: null,
+				stage: "failed",
+				stageReason: "<@U123> & <#C1>",
+				lastError: "<https://evil.example|click here>",
+			} as never,
+			now,
+		);
+		const everything = JSON.stringify(payload);
+		for (const raw of ["<!channel>", "<!here>", "<https://evil.example|", "<@U123>", "<#C1>", " & "]) {
+			expect(everything).not.toContain(raw);
+		}
+		expect(payload.text).toContain("du_&lt;!channel&gt;");
+		expect(payload.text).toContain("&amp;");
 	});
 
 	it("retries 429, 5xx and unreachable endpoints, gives up on other 4xx", async () => {

@@ -95,7 +95,7 @@ describe("template writer specifics", () => {
 		expect(text).toContain("198.51.100.4");
 		expect(text).toContain("950 times before the payment");
 		expect(text).toContain("passed the CVC check, the postal code check and the billing address check");
-		expect(text).toContain("5 earlier successful payment(s)");
+		expect(text).toContain("5 earlier successful payments");
 		expect(text).toContain("210 further events");
 		const cites = n.paragraphs.flatMap((p) => p.factIds);
 		expect(cites).toEqual(

@@ -1,11 +1,11 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { consumeNotifications } from "../../functions/notify/consumer";
 import type { NotifyMessage } from "../../lib/lifecycle/messages";
-import { consumeNotifications } from "../../lib/lifecycle/notify-consumer";
 import { FakeMessage } from "../support/queue-message";
 
-// The notify queue's consumer (lib/lifecycle/notify-consumer.ts, run by functions/notify) per message: what it acks, what it retries and when,
+// The notify queue's consumer (functions/notify/consumer.ts) per message: what it acks, what it retries and when,
 // posting to a real HTTP server on 127.0.0.1. deliverNotification's status classes alone are in lifecycle.test.ts.
 
 interface Received {

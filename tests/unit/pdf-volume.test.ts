@@ -6,8 +6,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ArtifactBucket, loadArtifactImages } from "../../lib/evidence/artifact-images";
 import { listArtifacts } from "../../lib/evidence/artifacts";
-import { buildFacts, type CaseParts } from "../../lib/evidence/facts";
+import { buildFacts } from "../../lib/evidence/facts";
 import { loadSupportMessages } from "../../lib/evidence/support-messages";
+import type { CaseParts } from "../../lib/evidence/types";
 import { summariseUsage } from "../../lib/evidence/usage";
 import { renderEvidencePdf } from "../../lib/pdf/render";
 import { gradientPng } from "../../local/png";
@@ -129,13 +130,13 @@ describe("the evidence PDF at any activity volume", () => {
 				"Zoë Łukasiewicz-Ωμέγα Дмитрий □□□ □", // CJK and emoji replaced visibly, the rest intact
 				n.toLocaleString("en-US"), // events recorded
 				"Weekly activity",
-				"Usage by kind",
+				"Activity by kind",
 				"Access history",
 				"Things the customer made",
 				"Poster 50",
-				"Policies and their acceptance",
+				"Terms and policies",
 				"version v7",
-				"Communications",
+				"Messages from the customer",
 				"¿puedo exportar en alta resolución? □",
 			]) {
 				expect(text, `${n}: ${expected}`).toContain(expected);

@@ -9,9 +9,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { MIN_PDF_PAGES } from "../../lib/config";
 import { PermanentError } from "../../lib/errors";
 import type { EvidenceCase, Narrative } from "../../lib/evidence/types";
+import { formatMoney } from "../../lib/format";
 import { weeklySeries } from "../../lib/pdf/chart";
 import { PdfBudgetError, PdfFontError } from "../../lib/pdf/errors";
-import { formatMoney } from "../../lib/pdf/format";
 import { type RenderOptions, renderEvidencePdf } from "../../lib/pdf/render";
 import { directionalRuns, truncateText } from "../../lib/pdf/text";
 import {
@@ -109,7 +109,7 @@ describe("renderEvidencePdf: the ordinary case", () => {
 			FIXTURE.merchantName,
 			FIXTURE.disputeId,
 			"$149.00 USD",
-			"Fraudulent",
+			"The cardholder states the payment was not authorised",
 			"10.4",
 			"3 Jun 2024 23:59 UTC", // deadline
 			"The cardholder opened account usr_8812", // summary
@@ -119,37 +119,41 @@ describe("renderEvidencePdf: the ordinary case", () => {
 			"Stripe customer id stored on the merchant account",
 			"Visa •••• 4242",
 			"NORTHWIND* TEAM PLAN",
-			"Authenticated",
+			"authenticated by the cardholder with 3-D Secure",
 			"1,872", // usage.total
 			"1,204", // api_request count
 			"593", // events after the charge
-			"report_exported",
+			"Report exported", // the activity kind in words, not its internal name
 			FIXTURE.secondIp,
 			"dev_iphone_19c2e0",
 			"$298.00 USD", // prior payments total
-			"account.signup_ip", // fact index
 			"Terms of Service, version 2023-09",
 		]) {
 			expect(text, expected).toContain(expected);
 		}
+		// Stripe's own enumeration is not quoted to the issuer, and fact ids stay in the dispute's record.
+		expect(text).not.toMatch(/[“"]fraudulent[”"]|\bFraudulent\b/);
+		expect(text).not.toContain("account.signup_ip");
+		expect(text).not.toContain("Facts cited");
 	});
 
 	it("keeps the sections in reading order", async () => {
 		const text = pdfText((await render()).bytes);
 		const order = [
 			"Response to dispute",
-			"The case",
-			"Customer and account identity",
-			"The transaction",
-			"Product usage",
+			"The facts that decide it",
+			"Exhibits",
+			"Exhibit 1 · The case in full",
+			"Exhibit 2 · The customer and the account",
+			"Exhibit 3 · The payment",
+			"Exhibit 4 · Use of the service",
 			"Weekly activity",
-			"Usage by kind",
+			"Activity by kind",
 			"Recent activity",
-			"Access history",
-			"Things the customer made",
-			"Policies and their acceptance",
-			"Prior payments",
-			"Fact index",
+			"Exhibit 5 · Access history",
+			"Exhibit 6 · Things the customer made",
+			"Exhibit 7 · Terms and policies",
+			"Exhibit 8 · Earlier payments",
 		].map((heading) => text.indexOf(heading));
 		expect(order.every((i) => i >= 0)).toBe(true);
 		expect([...order].sort((a, b) => a - b)).toEqual(order);
@@ -165,16 +169,16 @@ describe("renderEvidencePdf: the ordinary case", () => {
 		});
 	});
 
-	it("lists every fact with its display value in the fact index", async () => {
+	it("prints no fact id, no fact index and no citation line: they stay in the dispute's record", async () => {
 		const c = makeEvidenceCase();
-		const text = pdfText((await render(c)).bytes);
-		// Long values wrap inside their cell: compare without whitespace.
-		const index = text.slice(text.indexOf("Fact index")).replace(/\s/g, "");
-		for (const fact of c.facts) {
-			expect(index).toContain(fact.id);
-			expect(index).toContain(fact.display.replace(/\s/g, ""));
-		}
-		expect(index).not.toContain("…");
+		const pdf = await render(c);
+		const text = pdfText(pdf.bytes);
+		for (const fact of c.facts) expect(text, fact.id).not.toContain(fact.id);
+		expect(text).not.toContain("Fact index");
+		expect(text).not.toContain("Facts cited");
+		// …and the renderer hands them back for the record instead.
+		expect(pdf.letter.points.length).toBeGreaterThanOrEqual(3);
+		expect(pdf.letter.points.every((p) => p.factIds.every((id) => c.facts.some((f) => f.id === id)))).toBe(true);
 	});
 
 	it("draws the weekly chart as vector bars with the disputed week marked", async () => {
@@ -197,17 +201,17 @@ describe("renderEvidencePdf: the ordinary case", () => {
 		});
 		const n = makeNarrative({ paragraphs: [], fields: {} });
 		const text = pdfText((await render(c, n)).bytes);
-		expect(text).toContain("The transaction");
+		expect(text).toContain("Exhibit 1 · The payment");
 		expect(text).toContain(FIXTURE.disputeId);
 		for (const absent of [
-			"The case",
-			"Customer and account identity",
-			"Product usage",
+			"The case in full",
+			"The customer and the account",
+			"Use of the service",
 			"Access history",
 			"Things the customer made",
-			"Policies and their acceptance",
-			"Prior payments",
-			"Communications",
+			"Terms and policies",
+			"Earlier payments",
+			"Messages from the customer",
 			"Fact index",
 			"leaves out",
 		]) {
@@ -352,7 +356,7 @@ describe("renderEvidencePdf: policies and communications", () => {
 			},
 		});
 		const text = pdfText((await render(makeEvidenceCase(), n)).bytes);
-		const section = text.slice(text.indexOf("Policies and their acceptance"));
+		const section = text.slice(text.indexOf("· Terms and policies"));
 		expect(section).toContain("Terms accepted");
 		expect(section).toContain("version 2023-09");
 		expect(section).toContain("Accepted before the disputed charge Yes");
@@ -384,7 +388,7 @@ describe("renderEvidencePdf: policies and communications", () => {
 			{ occurredAt: "2024-04-20T08:00:00.000Z", text: "How do I export to PDF?", channel: null },
 		];
 		const text = pdfText((await render(makeEvidenceCase({ usage }), makeNarrative(), { messages })).bytes);
-		const section = text.slice(text.indexOf("Communications"));
+		const section = text.slice(text.indexOf("· Messages from the customer"));
 		expect(section).toContain("Messages to support 7");
 		expect(section).toContain("First message 1 Feb 2024 10:00 UTC");
 		expect(section).toContain("Latest message 2 May 2024 09:30 UTC");
@@ -412,15 +416,15 @@ describe("renderEvidencePdf: page and byte budget", () => {
 		expect(text).toMatch(/Events per \d+-week period/);
 	});
 
-	it("fits the smallest page limit configuration allows by leaving out the fact index and the recent list, and says so", async () => {
+	it("fits the smallest page limit configuration allows by leaving out the list of records and the recent list, and says so", async () => {
 		expect(MIN_PDF_PAGES).toBe(4);
 		const pdf = await render(makeHugeEvidenceCase(), makeHugeNarrative(), { maxPages: MIN_PDF_PAGES });
 		expect(pdf.pages).toBeLessThanOrEqual(MIN_PDF_PAGES);
 		const text = pdfText(pdf.bytes);
-		expect(text).toContain("To stay within 4 pages, this document leaves out the fact index");
+		expect(text).toContain("To stay within 4 pages, this document leaves out the list of things the customer made");
 		expect(text).not.toContain("Fact index");
 		expect(text).not.toContain("Recent activity");
-		for (const essential of [FIXTURE.disputeId, "$149.00 USD", "The case", "The transaction", FIXTURE.signupIp]) {
+		for (const essential of [FIXTURE.disputeId, "$149.00 USD", "The case in full", "The payment", FIXTURE.signupIp]) {
 			expect(text).toContain(essential);
 		}
 	});
@@ -430,7 +434,7 @@ describe("renderEvidencePdf: page and byte budget", () => {
 		expect(pdfText(full.bytes)).not.toContain("leaves out");
 		const smaller = await render(makeEvidenceCase(), makeNarrative(), { maxBytes: full.bytes.length - 1 });
 		expect(smaller.bytes.length).toBeLessThan(full.bytes.length);
-		expect(pdfText(smaller.bytes)).toContain("leaves out the fact index");
+		expect(pdfText(smaller.bytes)).toContain("leaves out the list of things the customer made");
 	});
 
 	it("throws a non-retryable PdfBudgetError when the budget cannot be met", async () => {

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { reconcile, responseWindowProblem } from "../../lib/pipeline/reconcile";
+import { reconcile, responseWindowProblem } from "../../lib/dispute/reconcile";
 import type { Stage } from "../../schema";
 
 const now = new Date("2026-06-01T12:00:00Z");
@@ -50,11 +50,14 @@ describe("reconcile", () => {
 		["due_by exactly now", Math.floor(now.getTime() / 1000)],
 	])("skips an open dispute with %s", (_name, dueBy) => {
 		const verdict = reconcile(dispute("needs_response", { due_by: dueBy }), "received", now);
-		expect(verdict).toMatchObject({ action: "skip", reason: expect.stringContaining("no response window") });
+		expect(verdict).toMatchObject({
+			action: "skip",
+			reason: { message: expect.stringContaining("no response window") },
+		});
 	});
 
 	it("treats an already submitted open dispute as having no window", () => {
-		expect(responseWindowProblem(dispute("needs_response", { submission_count: 1 }), now)).toContain(
+		expect(responseWindowProblem(dispute("needs_response", { submission_count: 1 }), now)?.message).toContain(
 			"already submitted",
 		);
 	});

@@ -1,7 +1,5 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EventMessage } from "../../lib/messages";
-import { markFailed } from "../../lib/pipeline/failures";
 import {
 	claimEvent,
 	finishEvent,
@@ -9,9 +7,11 @@ import {
 	listAttempts,
 	recordAttempt,
 	releaseEvent,
-	transition,
+	setStageIf,
 	upsertDispute,
-} from "../../lib/pipeline/store";
+} from "../../lib/dispute/store";
+import type { EventMessage } from "../../lib/messages";
+import { markFailed } from "../../lib/pipeline/failures";
 import { openTestDatabase, type TestDatabase } from "../support/database";
 
 let database: TestDatabase;
@@ -67,7 +67,7 @@ describe("events", () => {
 describe("disputes", () => {
 	it("upserts what Stripe says without touching the stage", async () => {
 		await upsertDispute(database.db, stripeDispute("du_1"), null);
-		await transition(database.db, "du_1", ["received"], "assembling");
+		await setStageIf(database.db, "du_1", ["received"], "assembling");
 		const row = await upsertDispute(database.db, stripeDispute("du_1", "under_review"), "acct_1");
 		expect(row).toMatchObject({ stage: "assembling", status: "under_review", amount: 4200, networkReasonCode: "10.4" });
 		expect(row.dueBy?.toISOString()).toBe(new Date(1_900_000_000_000).toISOString());
@@ -75,10 +75,10 @@ describe("disputes", () => {
 
 	it("moves a stage only from the allowed stages, and only one concurrent caller wins", async () => {
 		await upsertDispute(database.db, stripeDispute("du_2"), null);
-		expect(await transition(database.db, "du_2", ["staged"], "submitting")).toBe(false);
-		await transition(database.db, "du_2", ["received"], "staged");
+		expect(await setStageIf(database.db, "du_2", ["staged"], "submitting")).toBe(false);
+		await setStageIf(database.db, "du_2", ["received"], "staged");
 		const wins = await Promise.all(
-			Array.from({ length: 6 }, () => transition(database.db, "du_2", ["staged"], "submitting")),
+			Array.from({ length: 6 }, () => setStageIf(database.db, "du_2", ["staged"], "submitting")),
 		);
 		expect(wins.filter(Boolean)).toHaveLength(1);
 		expect((await getDispute(database.db, "du_2"))?.stage).toBe("submitting");
@@ -89,7 +89,7 @@ describe("disputes", () => {
 	});
 
 	it("marks a dispute failed with its error, creating a placeholder when Stripe never answered", async () => {
-		await markFailed(database.db, "du_never_seen", "assemble", "stripe_unavailable: down", { source: "test" });
+		await markFailed({ db: database.db }, "du_never_seen", "assemble", "stripe_unavailable: down", { source: "test" });
 		const row = await getDispute(database.db, "du_never_seen");
 		expect(row).toMatchObject({ stage: "failed", failedStage: "assemble", lastError: "stripe_unavailable: down" });
 		const attempts = await listAttempts(database.db, "du_never_seen");
@@ -98,8 +98,8 @@ describe("disputes", () => {
 
 	it("never marks a submitted dispute failed", async () => {
 		await upsertDispute(database.db, stripeDispute("du_3"), null);
-		await transition(database.db, "du_3", ["received"], "submitted");
-		await markFailed(database.db, "du_3", "submit", "late error", { source: "test" });
+		await setStageIf(database.db, "du_3", ["received"], "submitted");
+		await markFailed({ db: database.db }, "du_3", "submit", "late error", { source: "test" });
 		expect((await getDispute(database.db, "du_3"))?.stage).toBe("submitted");
 	});
 });

@@ -60,6 +60,7 @@ const signatureMutation = fc.oneof(
 		"empty",
 		"wrong-secret",
 		"stale",
+		"future",
 		"v0-only",
 		"flip-signature-char",
 		"drop-timestamp",
@@ -126,6 +127,9 @@ describe("webhook fuzzing: nothing unverified gets in", () => {
 						case "stale":
 							signature = await sign(body, { timestamp: now - 301 - (body.length % 10_000) });
 							break;
+						case "future":
+							signature = await sign(body, { timestamp: now + 301 + (body.length % 10_000) });
+							break;
 						case "v0-only":
 							signature = (await sign(body)).replace("v1=", "v0=");
 							break;
@@ -181,6 +185,13 @@ describe("webhook fuzzing: nothing unverified gets in", () => {
 			fc
 				.constantFrom(undefined, null, 5, "", {}, { id: 7 }, { id: "" })
 				.map((object) => JSON.stringify({ ...validEvent(), data: { object } })),
+			// A Connect event's account that is not an `acct_…` id: never processed as the platform's own event.
+			fc
+				.oneof(
+					fc.string({ maxLength: 40 }).filter((s) => !/^acct_\w+$/.test(s)),
+					fc.constantFrom("acct_", "acct_1-2", "acct_1\n", " acct_1", 0, 1, true, [], {}, ["acct_1"]),
+				)
+				.map((account) => JSON.stringify({ ...validEvent(), account })),
 		);
 		await fc.assert(
 			fc.asyncProperty(notAnEvent, async (body) => {
@@ -280,6 +291,30 @@ describe("operator API fuzzing: malformed input is a 4xx, never a 500", () => {
 				),
 			}),
 			fc.record({ cursor: hostile.filter((s) => !s.includes("|")) }),
+			// The right shape, but no real instant (found by an attacker: these once reached the database as a 500).
+			fc.record({
+				cursor: fc
+					.record({
+						month: fc.integer({ min: 13, max: 99 }),
+						day: fc.integer({ min: 1, max: 99 }),
+						hour: fc.integer({ min: 0, max: 99 }),
+					})
+					.map(
+						({ month, day, hour }) =>
+							`2026-${month}-${String(day).padStart(2, "0")}T${String(hour).padStart(2, "0")}:00:00.000Z|du_1`,
+					),
+			}),
+			fc.record({
+				cursor: fc.constantFrom(
+					"2026-13-45T00:00:00.000Z|du_1",
+					"2026-02-30T10:00:00.000Z|du_1",
+					"2026-04-31T00:00:00Z|dp_1",
+					"2026-01-01T24:00:00Z|du_1",
+					"2026-01-01T00:61:00Z|du_1",
+					"0000-00-00T00:00:00Z|du_1",
+					"2026-01-01T::::Z|du_1",
+				),
+			}),
 			fc.record({ account: hostile.filter((s) => !/^acct_\w{1,100}$/.test(s)) }),
 		);
 		await fc.assert(
@@ -317,4 +352,31 @@ describe("operator API fuzzing: malformed input is a 4xx, never a 500", () => {
 			{ numRuns: 400 * SCALE },
 		);
 	});
+
+	it("login with any Origin header, well-formed or not, answers a 4xx, never a 500", async () => {
+		const origin = fc.oneof(
+			fc.string({ maxLength: 80 }),
+			fc.webUrl(),
+			fc.constantFrom("xyz", "null", "http://", "https://", "://", "file:///etc/passwd", "https://rebuttal.test"),
+		);
+		await fc.assert(
+			fc.asyncProperty(origin, fc.integer({ min: 0, max: 255 }), async (value, n) => {
+				const headers: Record<string, string> = {
+					"content-type": "application/x-www-form-urlencoded",
+					"cf-connecting-ip": `198.18.${n}.1`,
+					origin: value.replace(/[\r\n\0]/g, ""),
+				};
+				const { response, sent } = await callWorker(
+					new Request("https://rebuttal.test/dashboard/login", { method: "POST", headers, body: "token=wrong" }),
+				);
+				const text = await response.text();
+				expect([400, 401, 403, 429], `Origin ${JSON.stringify(value)}: ${text.slice(0, 200)}`).toContain(
+					response.status,
+				);
+				expect(sent).toEqual([]);
+				expect(text).not.toContain(TOKEN);
+			}),
+			{ numRuns: 200 * SCALE },
+		);
+	}, 120_000);
 });

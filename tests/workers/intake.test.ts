@@ -55,6 +55,14 @@ describe("POST /webhooks/stripe accepts verified events", () => {
 		expect(sent).toMatchObject([{ stripeAccount: "acct_1Nv0FGQ9RKHgCVdK" }]);
 	});
 
+	it("accepts a signature dated a little ahead (clock skew within the 300 s tolerance)", async () => {
+		const payload = JSON.stringify(disputeEvent());
+		const timestamp = Math.floor(Date.now() / 1000) + 240;
+		const { response, sent } = await deliver(payload, { "stripe-signature": await sign(payload, { timestamp }) });
+		expect(response.status).toBe(200);
+		expect(sent).toHaveLength(1);
+	});
+
 	it.each([
 		"charge.dispute.updated",
 		"charge.dispute.closed",
@@ -110,6 +118,41 @@ describe("POST /webhooks/stripe rejects bad requests before anything else happen
 			}),
 			400,
 		],
+		[
+			"a signature dated over 300 s in the future",
+			async () => ({
+				body: valid,
+				headers: { "stripe-signature": await sign(valid, { timestamp: Math.floor(Date.now() / 1000) + 301 }) },
+			}),
+			400,
+		],
+		[
+			"a signature dated years in the future",
+			async () => ({
+				body: valid,
+				headers: { "stripe-signature": await sign(valid, { timestamp: 4_102_444_800 }) },
+			}),
+			400,
+		],
+		...[
+			"",
+			"acct_",
+			"acct_1 OR 1=1",
+			"ACCT_1Nv0FGQ9RKHgCVdK",
+			"cus_1Nv0FGQ9RKHgCVdK",
+			"acct_1Nv0FGQ9RKHgCVdK\n",
+			7,
+			false,
+			["acct_1Nv0FGQ9RKHgCVdK"],
+			{ id: "acct_1Nv0FGQ9RKHgCVdK" },
+		].map((account): [string, () => Promise<{ body: string; headers: Record<string, string> }>, number] => [
+			`a correctly signed Connect event whose account is ${JSON.stringify(account)}`,
+			async () => {
+				const body = JSON.stringify(disputeEvent({ account }));
+				return { body, headers: { "stripe-signature": await sign(body) } };
+			},
+			400,
+		]),
 		[
 			"a body changed after signing",
 			async () => ({ body: valid.replace("1000", "9999"), headers: { "stripe-signature": await sign(valid) } }),

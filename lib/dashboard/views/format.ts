@@ -1,6 +1,6 @@
-import { formatAmount } from "../../evidence/format";
+import { formatAmount, formatDueIn, formatPercent } from "../../format";
 
-/** How the dashboard prints amounts, times and links. */
+/** How the dashboard prints amounts, times and links: the shared vocabulary of lib/format, with `—` for gaps. */
 
 export function money(amount: number, currency: string) {
 	return currency ? formatAmount(amount, currency) : "—";
@@ -13,14 +13,10 @@ export function when(iso: string | null) {
 
 export function relative(iso: string | null, now = Date.now()) {
 	if (!iso) return "";
-	const hours = (Date.parse(iso) - now) / 3_600_000;
-	if (hours < 0) return `overdue by ${Math.round(-hours)} h`;
-	return hours < 48 ? `in ${Math.round(hours)} h` : `in ${Math.round(hours / 24)} days`;
+	return formatDueIn(new Date(iso), new Date(now));
 }
 
-export function pct(n: number) {
-	return `${Math.round(n * 100)} %`;
-}
+export const pct = formatPercent;
 
 export function disputeHref(id: string) {
 	return `/dashboard/disputes/${encodeURIComponent(id)}`;

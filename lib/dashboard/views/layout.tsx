@@ -6,7 +6,7 @@ const CSS = `
 a{color:var(--accent)}a:focus,button:focus,input:focus,select:focus,textarea:focus{outline:3px solid #9db4f0;outline-offset:1px}
 header{background:#1d2433;color:#fff}header nav{display:flex;gap:1rem;align-items:center;max-width:1200px;margin:auto;padding:.6rem 1rem;flex-wrap:wrap}
 header a{color:#fff;text-decoration:none;padding:.2rem .4rem;border-radius:4px}header a[aria-current=page]{background:#3a4560}
-header .brand{font-weight:700;margin-right:1rem}header form{margin-left:auto}
+header .brand{font-weight:700;margin-right:1rem}header form:first-of-type{margin-left:auto}
 main{max-width:1200px;margin:auto;padding:1rem}h1{font-size:1.5rem;margin:.5rem 0 1rem}h2{font-size:1.15rem;margin:1.5rem 0 .6rem}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:.75rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem}
@@ -39,6 +39,9 @@ svg text{font:12px system-ui,sans-serif;fill:var(--fg)}
 .pager{margin-top:.75rem}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 `;
+
+/** Refresh interval (seconds) while disputes are in flight. */
+export const LIVE_REFRESH_SECONDS = 3;
 
 export type NavItem = "overview" | "disputes" | "failed" | "outcomes" | "warnings";
 
@@ -83,6 +86,12 @@ export function Layout({ title, csrf, active, refresh, children }: LayoutProps) 
 							<form method="post" action="/dashboard/logout">
 								<input type="hidden" name="_csrf" value={csrf} />
 								<button type="submit">Log out</button>
+							</form>
+							<form method="post" action="/dashboard/logout-everywhere">
+								<input type="hidden" name="_csrf" value={csrf} />
+								<button type="submit" title="Ends every dashboard session, on every device">
+									Log out everywhere
+								</button>
 							</form>
 						</nav>
 					</header>

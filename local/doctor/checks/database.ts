@@ -1,10 +1,21 @@
 import pg from "pg";
+import { DATABASE_URL_UNPARSEABLE } from "../../../lib/config";
 import { describeDatabaseUrl } from "../redact";
 import { type CheckResult, fail, pass } from "../types";
 
 /** Connects with node-postgres over TCP (a plain server, Neon with ?sslmode=require, or PGlite's socket). */
 export async function connectDatabase(databaseUrl: string): Promise<{ result: CheckResult; client: pg.Client | null }> {
 	const where = describeDatabaseUrl(databaseUrl);
+	// checkConfig refuses such a URL first; this keeps a direct call from throwing pg's parser error at the user.
+	if (!URL.canParse(databaseUrl))
+		return {
+			result: fail(
+				"db.reachable",
+				`DATABASE_URL ${DATABASE_URL_UNPARSEABLE}`,
+				"Percent-encode the password and run doctor again.",
+			),
+			client: null,
+		};
 	const client = new pg.Client({
 		connectionString: databaseUrl,
 		connectionTimeoutMillis: 10_000,

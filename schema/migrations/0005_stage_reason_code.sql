@@ -1,0 +1,1 @@
+ALTER TABLE "rebuttal"."disputes" ADD COLUMN "stage_reason_code" text;
