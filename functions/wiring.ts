@@ -7,6 +7,8 @@ import { recordAttempt } from "../lib/dispute/store";
 import { describeError } from "../lib/errors";
 import { queuedNotices } from "../lib/lifecycle/notify";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../lib/messages";
+import type { FontSource } from "../lib/pdf/fonts/registry";
+import { bucketFontSource } from "../lib/pdf/fonts/sources";
 import type { PipelineDeps } from "../lib/pipeline/deps";
 import { disputeIdOf, type FailedStage, recordDeadLetter, recordPermanentFailure } from "../lib/pipeline/failures";
 import { consumeDeadLetters, consumeEach } from "../lib/queue";
@@ -15,6 +17,17 @@ import { sharedLimiter } from "./stripe-rate-limiter";
 
 /** The Unicode fonts the evidence PDF embeds (subsetted), bundled as Data modules. */
 export const pdfFonts = { regular, bold };
+
+/** The Noto range files live in the FONTS bucket (too large to bundle); one cached source per bucket. */
+const fontSources = new WeakMap<R2Bucket, FontSource>();
+export function fontSourceOf(bucket: R2Bucket): FontSource {
+	let source = fontSources.get(bucket);
+	if (!source) {
+		source = bucketFontSource(bucket);
+		fontSources.set(bucket, source);
+	}
+	return source;
+}
 
 /**
  * Builds the pipeline's clients once for a batch (or request), runs `work`, and closes the database pool after
@@ -38,6 +51,7 @@ export async function withPipeline<T>(
 		// The notification port: notices go through the notify queue, so a step never waits on the endpoint.
 		notices: queuedNotices({ db, notifyQueue: env.NOTIFY_QUEUE, now }, config.NOTIFY_WEBHOOK_URL),
 		fonts: pdfFonts,
+		fontSource: fontSourceOf(env.FONTS),
 		artifactsBucket: env.ARTIFACTS,
 		// Timeout and size cap are applied by the loader; a plain function, as workerd rejects a foreign `this`.
 		fetchArtifact: (url, init) => fetch(url, init),

@@ -13,6 +13,7 @@ import { writeNarrative } from "../lib/narrative/writer";
 import { renderEvidencePdf } from "../lib/pdf/render";
 import { gradeRendered } from "../tests/support/grade";
 import { builtCaseFor } from "../tests/support/letter-fixtures";
+import { nodeFontSource } from "./fonts";
 
 const key = process.env.ANTHROPIC_API_KEY;
 if (!key) {
@@ -70,7 +71,7 @@ function fixtureCases(): [string, EvidenceCase][] {
 
 async function graded(c: EvidenceCase, n: Narrative): Promise<Grade> {
 	const reportField = reportFileField(c.dispute.reason);
-	const pdf = await renderEvidencePdf(c, n, { fonts, reportField });
+	const pdf = await renderEvidencePdf(c, n, { fonts, fontSource: nodeFontSource(), reportField });
 	return gradeRendered(c, n, pdf.bytes, { reportField });
 }
 

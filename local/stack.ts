@@ -8,6 +8,7 @@ import { consumerReplicas } from "./consumer-replicas";
 import { scheduleCrons } from "./cron";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 import { LOCAL_STRIPE_SECRET_KEY, LOCAL_WEBHOOK_SECRET, PROJECT_ROOT, resolveLocalConfig, workerBindings } from "./env";
+import { type SeedBucket, seedFontBucket } from "./fonts";
 import { applyMigrations } from "./migrations";
 import { startPgBridge } from "./pg-bridge";
 import { bundleWorker, OFFLINE_WRANGLER_ENV } from "./worker-build";
@@ -29,6 +30,12 @@ export interface LocalStackOptions {
 	persist?: boolean;
 	/** Default `<root>/.data`. */
 	dataDir?: string;
+	/**
+	 * Fill the FONTS bucket with the Noto range files, so Chinese, Japanese, Korean, Devanagari and Thai draw
+	 * (default: when persisting, where it happens once; a test that renders those scripts passes true, at a cost
+	 * of several seconds; without it they print as □).
+	 */
+	seedFonts?: boolean;
 	/** Fire the cron triggers of wrangler.toml on schedule (dev); `dispatchScheduled()` works either way. */
 	runCrons?: boolean;
 	/** Stop everything on SIGINT/SIGTERM, then exit. */
@@ -196,6 +203,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 		const replicaUrls = await Promise.all(
 			replicas.map(async (r) => (await miniflare.unsafeGetDirectURL(r.name)).origin),
 		);
+		if (options.seedFonts ?? persist) {
+			await seedFontBucket((await miniflare.getR2Bucket("FONTS")) as unknown as SeedBucket);
+		}
 
 		const crons = config.triggers?.crons ?? [];
 		const dispatchScheduled = async (cron = crons[0] ?? "* * * * *") => {

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { disputeDetail } from "../../lib/dashboard/queries";
-import { disputeAction, globalAction } from "../../lib/dashboard/registry";
+import { confirmText, disputeAction, globalAction } from "../../lib/dashboard/registry";
 import { ConfirmPage } from "../../lib/dashboard/views/pages/confirm";
 import { MessagePage } from "../../lib/dashboard/views/pages/message";
 import type { AppEnv } from "../../lib/http/app";
@@ -43,7 +43,7 @@ actionRoutes.get("/disputes/:id/:action", async (c) => {
 		ConfirmPage({
 			csrf: c.var.csrf ?? "",
 			title: `${action.label} ${id.data}?`,
-			description: action.confirm,
+			description: confirmText(action, { dispute, appealFees: c.var.config.APPEAL_FEES ?? {} }),
 			action: `${back}/${c.req.param("action")}`,
 			back,
 			needsReason: action.needsReason,

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { fileAppealByPerson } from "../../lib/appeals/by-person";
 import { approveDispute, backfillNow, retryDispute } from "../../lib/dashboard/actions";
 import { disputeDetail, listDisputes, listEarlyFraudWarnings } from "../../lib/dashboard/queries";
 import { acceptByOperator } from "../../lib/decide/actions";
@@ -65,6 +66,11 @@ operatorApi
 	.post("/disputes/:id/accept", async (c) => {
 		const id = parseInput(disputeId, c.req.param("id"));
 		return c.json(await acceptByOperator({ db: c.var.db, ...queues(c.env) }, id, "api"), 202);
+	})
+	.post("/disputes/:id/appeal", async (c) => {
+		const id = parseInput(disputeId, c.req.param("id"));
+		const deps = { db: c.var.db, stripe: c.var.stripe, appealFees: c.var.config.APPEAL_FEES ?? {} };
+		return c.json(await fileAppealByPerson(deps, id, "api"));
 	})
 	.post("/backfill", async (c) => {
 		const deps = { db: c.var.db, stripe: c.var.stripe, accounts: c.var.config.STRIPE_ACCOUNTS, ...queues(c.env) };

@@ -139,6 +139,7 @@ dashboardPages.get("/disputes/:id", async (c) => {
 			dispute,
 			facts,
 			actions,
+			appealFees: c.var.config.APPEAL_FEES ?? {},
 			flash: done ? `${done.label}: done.` : undefined,
 			// Also live right after an approval, until the submit function picks the dispute up.
 			live: IN_FLIGHT_STAGES.includes(dispute.stage) || (done !== undefined && dispute.stage === "awaiting_review"),

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { HtmlEscapedString } from "hono/utils/html";
-import type { GlobalActionDeps } from "../../lib/dashboard/registry";
+import type { DisputeActionDeps, GlobalActionDeps } from "../../lib/dashboard/registry";
 import { MessagePage } from "../../lib/dashboard/views/pages/message";
 import type { AppEnv } from "../../lib/http/app";
 
@@ -21,11 +21,12 @@ export function notFoundPage(c: Ctx) {
 	);
 }
 
-export function actionDeps(c: Ctx): GlobalActionDeps {
+export function actionDeps(c: Ctx): GlobalActionDeps & DisputeActionDeps {
 	return {
 		db: c.var.db,
 		stripe: c.var.stripe,
 		accounts: c.var.config.STRIPE_ACCOUNTS,
+		appealFees: c.var.config.APPEAL_FEES ?? {},
 		assembleQueue: c.env.ASSEMBLE_QUEUE,
 		submitQueue: c.env.SUBMIT_QUEUE,
 	};

@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { counteredFee } from "../decide/fees";
+import { counteredFee, type FeeTable } from "../decide/fees";
 import { move } from "../dispute/move";
 import { reason } from "../dispute/reasons";
 import { APPEAL_UNDER_REVIEW } from "../dispute/statuses";
@@ -53,6 +53,32 @@ export function reasonForFiling(
 		.slice(0, 20_000);
 }
 
+/** The filing fee of an appeal of a dispute in this currency (APPEAL_FEES), or null when it is not known. */
+export function appealFee(fees: FeeTable | undefined, currency: string): number | null {
+	return counteredFee(fees ?? {}, null, currency);
+}
+
+/**
+ * Sends the appeal to Stripe: `evidence[appeal][card]` from the evidence rebuttal submitted, with `submit`. The
+ * idempotency key is the dispute's, so the automatic filing and a person's, or two clicks, file it once.
+ */
+export async function fileAppeal(
+	deps: { stripe: Stripe },
+	dispute: Pick<Stripe.Dispute, "id" | "reason" | "network_reason_code">,
+	evidence: EvidenceRow,
+	stripeAccount: string | null,
+) {
+	const card = { reason_for_filing: reasonForFiling(dispute, evidence), supporting_files: [evidence.fileId] };
+	await stripeCall("file appeal", () =>
+		deps.stripe.disputes.update(
+			dispute.id,
+			{ evidence: { appeal: { card } }, submit: true },
+			{ ...onBehalfOf(stripeAccount), idempotencyKey: `rebuttal-appeal-${dispute.id}` },
+		),
+	);
+	return card;
+}
+
 type Attempt = { disputeId: string; eventId: string | null; deliveryAttempt: number; actor: string };
 
 /** One pass over a dispute in an appeal status, as Stripe reports it now. */
@@ -72,7 +98,7 @@ export async function handleAppeal(
 		return;
 	}
 	if (row.stage === "appeal_submitted") return;
-	const fee = counteredFee(deps.config.APPEAL_FEES ?? {}, null, dispute.currency);
+	const fee = appealFee(deps.config.APPEAL_FEES, dispute.currency);
 	const decision = appealFeeDecision(fee, deps.config.APPEAL_AUTO_MAX_FEE);
 	const evidence = await getEvidence(db, dispute.id);
 	const wait = !decision.file
@@ -86,14 +112,7 @@ export async function handleAppeal(
 		return;
 	}
 	await move(deps, dispute.id, "appeal", { reason: reason("appeal_filing") });
-	const card = { reason_for_filing: reasonForFiling(dispute, evidence!), supporting_files: [evidence!.fileId] };
-	await stripeCall("file appeal", () =>
-		deps.stripe.disputes.update(
-			dispute.id,
-			{ evidence: { appeal: { card } }, submit: true },
-			{ ...onBehalfOf(stripeAccount), idempotencyKey: `rebuttal-appeal-${dispute.id}` },
-		),
-	);
+	const card = await fileAppeal(deps, dispute, evidence!, stripeAccount);
 	await move(deps, dispute.id, "submit_appeal", {
 		reason: reason("appeal_filed", decision.file ? decision.fee : null),
 	});

@@ -10,7 +10,11 @@ const ACTION: Record<AttentionKind, { action: string | null; label: string; why:
 	failed: { action: "retry", label: "Retry", why: "failed: it needs a retry, or a look at the error" },
 	awaiting_review: { action: "approve", label: "Approve and submit", why: "awaiting review: approve it or accept it" },
 	deadline: { action: null, label: "Open", why: "due within 48 hours and not submitted yet" },
-	appeal: { action: null, label: "Open", why: "an appeal: the issuer decided, the merchant may answer once more" },
+	appeal: {
+		action: "appeal",
+		label: "File appeal",
+		why: "an appeal: the issuer decided, the merchant may answer once more",
+	},
 };
 
 /** Stages in which nothing has gone to Stripe yet, so a close deadline needs watching. */

@@ -1,6 +1,8 @@
 import type Stripe from "stripe";
 import type { Stage } from "../../schema";
+import { appealFeeText, fileAppealByPerson } from "../appeals/by-person";
 import { acceptByOperator } from "../decide/actions";
+import type { FeeTable } from "../decide/fees";
 import { canLeave } from "../dispute/transitions";
 import {
 	type ActionDeps,
@@ -12,6 +14,18 @@ import {
 	skipDispute,
 } from "./actions";
 
+/** What an action on one dispute may use: the pipeline's queues and database, Stripe, and the appeal fees. */
+export interface DisputeActionDeps extends ActionDeps {
+	stripe: Stripe;
+	appealFees: FeeTable;
+}
+
+/** What a button and its confirmation may say of the dispute (the appeal names its filing fee). */
+export interface ActionContext {
+	dispute: { stage: Stage; currency: string };
+	appealFees: FeeTable;
+}
+
 /**
  * Every operator action the dashboard offers, in one place. A page lists an action where `available` says so;
  * choosing it opens a confirmation page; the confirmed form posts to the action, which runs `run` with the actor
@@ -20,16 +34,23 @@ import {
 export interface DisputeAction {
 	label: string;
 	/** What the confirmation page says will happen. */
-	confirm: string;
+	confirm: string | ((context: ActionContext) => string);
+	/** Said beside the button's label (e.g. the appeal's filing fee). */
+	hint?: (context: ActionContext) => string;
 	/** The operator must give a reason (recorded in the attempts log). */
 	needsReason?: boolean;
 	/** Styled as a destructive choice. */
 	danger?: boolean;
 	available(dispute: { stage: Stage }, mode: "auto" | "review"): boolean;
-	run(deps: ActionDeps, disputeId: string, input: { reason?: string }, actor: string): Promise<unknown>;
+	run(deps: DisputeActionDeps, disputeId: string, input: { reason?: string }, actor: string): Promise<unknown>;
 }
 
-export type DisputeActionName = "retry" | "approve" | "accept" | "skip";
+/** The confirmation text of an action for this dispute. */
+export function confirmText(action: DisputeAction, context: ActionContext): string {
+	return typeof action.confirm === "string" ? action.confirm : action.confirm(context);
+}
+
+export type DisputeActionName = "retry" | "approve" | "accept" | "skip" | "appeal";
 
 export const disputeActions: Record<DisputeActionName, DisputeAction> = {
 	retry: {
@@ -60,6 +81,15 @@ export const disputeActions: Record<DisputeActionName, DisputeAction> = {
 		danger: true,
 		available: (d) => canLeave("skip", d.stage),
 		run: (deps, id, input, actor) => skipDispute(deps, id, input.reason ?? "", actor),
+	},
+	appeal: {
+		label: "File appeal",
+		hint: (c) => `filing fee ${appealFeeText(c.appealFees, c.dispute.currency)}`,
+		confirm: (c) =>
+			`File the appeal in Stripe with rebuttal's submitted evidence report, once. The arbitration filing fee is ${appealFeeText(c.appealFees, c.dispute.currency)} (APPEAL_FEES). Filing is final: Stripe accepts one appeal per dispute.`,
+		danger: true,
+		available: (d) => d.stage === "appealing",
+		run: (deps, id, _input, actor) => fileAppealByPerson(deps, id, actor),
 	},
 };
 

@@ -53,6 +53,10 @@ export const STAGE_REASONS = {
 	appeal_filed: {
 		says: (fee: number | null) => `appeal filed (filing fee ${fee ?? "?"} at most APPEAL_AUTO_MAX_FEE)`,
 	},
+	/** A person filed the appeal rebuttal waited with (the dashboard's or the API's "File appeal"). */
+	appeal_filed_by_person: {
+		says: (actor: string, fee: string) => `appeal filed by ${actor} (filing fee ${fee})`,
+	},
 	appeal_under_review: { says: () => "Stripe reports the appeal under review" },
 } as const satisfies Record<string, ReasonEntry>;
 

@@ -118,11 +118,11 @@ export const TRANSITIONS = {
 		to: "appealing",
 		reasons: ["appeal_waiting", "appeal_filing"],
 	},
-	/** The appeal is in: filed by rebuttal, or Stripe reports it under review (`appeal_under_review`). */
+	/** The appeal is in: filed by rebuttal or by a person, or Stripe reports it under review (`appeal_under_review`). */
 	submit_appeal: {
 		from: [...BEFORE_APPEAL, "appealing"],
 		to: "appeal_submitted",
-		reasons: ["appeal_filed", "appeal_under_review"],
+		reasons: ["appeal_filed", "appeal_filed_by_person", "appeal_under_review"],
 	},
 	/** The retry's message could not be sent: back to failed, where it can be retried again. */
 	retry_unsent: { from: ["staged", "received"], to: "failed" },

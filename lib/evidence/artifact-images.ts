@@ -7,10 +7,8 @@
  * IMAGE_UNAVAILABLE, so nothing about the hosts or their answers leaves in the evidence.
  */
 import { ArtifactUrlRefused, fetchCheckingRedirects } from "./artifact-url";
-import { pixelFormat } from "./image-memory";
+import { type ImageFormat, pixelFormat } from "./image-memory";
 import type { ArtifactSummary } from "./types";
-
-export type ImageFormat = "png" | "jpeg";
 
 export interface ArtifactImage {
 	artifactId: string;

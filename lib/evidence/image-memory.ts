@@ -5,7 +5,9 @@
  * same way. The renderer keeps the sum of `renderMemoryBytes` within a budget and leaves the rest out (it cannot
  * downscale: that would need a decoder and encoder the Worker does not have, and decoding is the cost itself).
  */
-import type { ImageFormat } from "./artifact-images";
+
+/** The image formats evidence documents embed. */
+export type ImageFormat = "png" | "jpeg";
 
 /** Memory the images of one document may take while it renders (see `renderMemoryBytes`). */
 export const DEFAULT_MAX_IMAGE_MEMORY_BYTES = 48_000_000;

@@ -3,7 +3,7 @@
  * records drawing operations (a display list), so the renderer can count pages and shrink the content before
  * anything is drawn into the PDF.
  */
-import type { TextShaper } from "./text";
+import { graphemes, type TextShaper } from "./text";
 
 export type FontKey = "regular" | "bold";
 export type Rgb = readonly [number, number, number];
@@ -133,7 +133,8 @@ export class Writer {
 				}
 				line = "";
 				lineWidth = 0;
-				for (const ch of word) {
+				// By grapheme, so a vowel sign or virama stays with its letter.
+				for (const ch of graphemes(word)) {
 					const w = this.shaper.width(ch, font, size);
 					if (line && lineWidth + w > maxWidth) {
 						lines.push(line);

@@ -3,6 +3,8 @@
  * is computed with Web Crypto. Deterministic: the same case, narrative and fonts give byte-identical output,
  * because the upload's idempotency key is derived from the bytes.
  */
+// fontkit's shaper for Devanagari and Thai is compiled with regenerator and needs its runtime loaded first.
+import "regenerator-runtime/runtime";
 import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, type PDFFont, type PDFImage, type PDFPage, rgb } from "pdf-lib";
 import { type ArtifactImage, type ArtifactImages, IMAGE_UNAVAILABLE } from "../evidence/artifact-images";
@@ -14,6 +16,9 @@ import type { Ce3Summary } from "../narrative/letter";
 import { LADDER } from "./budget";
 import { PdfBudgetError, PdfFontError } from "./errors";
 import type { ExtraDocument } from "./exhibits";
+import { drawWithActualText, REORDERED } from "./fonts/actual-text";
+import { fallbackFontsFor } from "./fonts/fallback";
+import type { FallbackFontFile, FontSource } from "./fonts/registry";
 import { COLORS, type Op, PAGE, type Rgb, Writer } from "./layout";
 import { type LetterRecord, writeEvidence } from "./sections";
 import { cleanMetadata, directionalRuns, TextShaper } from "./text";
@@ -25,6 +30,11 @@ export interface PdfFonts {
 
 export interface RenderOptions {
 	fonts: PdfFonts;
+	/**
+	 * Where the fallback range files for characters DejaVu lacks (Chinese, Japanese, Korean, Devanagari, Thai)
+	 * come from. Without it, those characters print as □.
+	 */
+	fontSource?: FontSource;
 	/** Default 10. */
 	maxPages?: number;
 	/** Default 2,000,000. */
@@ -58,6 +68,7 @@ export const DEFAULT_MAX_BYTES = 2_000_000;
 interface Context {
 	doc: PDFDocument;
 	fonts: Record<"regular" | "bold", PDFFont>;
+	fallbacks: PDFFont[];
 	shaper: TextShaper;
 	images: PDFImage[];
 }
@@ -66,7 +77,11 @@ function asBytes(data: Uint8Array | ArrayBuffer): Uint8Array {
 	return data instanceof Uint8Array ? data : new Uint8Array(data);
 }
 
-async function createContext(c: EvidenceCase, fonts: PdfFonts): Promise<Context> {
+async function createContext(
+	c: EvidenceCase,
+	fonts: PdfFonts,
+	fallbackFiles: readonly FallbackFontFile[],
+): Promise<Context> {
 	const doc = await PDFDocument.create({ updateMetadata: false });
 	doc.registerFontkit(fontkit);
 	let regular: PDFFont;
@@ -76,6 +91,14 @@ async function createContext(c: EvidenceCase, fonts: PdfFonts): Promise<Context>
 		bold = await doc.embedFont(asBytes(fonts.bold), { subset: true });
 	} catch (error) {
 		throw new PdfFontError("The fonts for the evidence PDF could not be read (expected TrueType files).", error);
+	}
+	const fallbacks: PDFFont[] = [];
+	for (const file of fallbackFiles) {
+		try {
+			fallbacks.push(await doc.embedFont(file.bytes, { subset: true }));
+		} catch (error) {
+			throw new PdfFontError(`The fallback font ${file.file} could not be read (expected a WOFF file).`, error);
+		}
 	}
 	const id = cleanMetadata(c.dispute.id);
 	const when = parseTime(c.dispute.createdAt) ?? parseTime(c.charge.createdAt) ?? new Date(0);
@@ -91,17 +114,25 @@ async function createContext(c: EvidenceCase, fonts: PdfFonts): Promise<Context>
 	doc.setLanguage("en");
 	doc.setCreationDate(when);
 	doc.setModificationDate(when);
-	return { doc, fonts: { regular, bold }, shaper: new TextShaper({ regular, bold }), images: [] };
+	return { doc, fonts: { regular, bold }, fallbacks, shaper: new TextShaper({ regular, bold }, fallbacks), images: [] };
 }
 
 const color = (c: Rgb) => rgb(c[0], c[1], c[2]);
 
-/** Draws a cleaned line run by run, so Hebrew or Arabic inside it does not reverse the whole line. */
+/**
+ * Draws a cleaned line run by run: by direction, so Hebrew or Arabic inside it does not reverse the whole line,
+ * then by font, each run whole so the font shapes it.
+ */
 function drawText(ctx: Context, page: PDFPage, op: Omit<Extract<Op, { kind: "text" }>, "kind">): void {
 	let x = op.x;
-	for (const run of directionalRuns(op.text)) {
-		page.drawText(run.text, { x, y: op.y, size: op.size, font: ctx.fonts[op.font], color: color(op.color) });
-		x += ctx.shaper.width(run.text, op.font, op.size);
+	for (const directional of directionalRuns(op.text)) {
+		for (const run of ctx.shaper.runs(directional.text)) {
+			const font = run.face === "base" ? ctx.fonts[op.font] : ctx.fallbacks[run.face]!;
+			const options = { x, y: op.y, size: op.size, font, color: color(op.color) };
+			if (REORDERED.test(run.text)) drawWithActualText(ctx.doc, page, run.text, options);
+			else page.drawText(run.text, options);
+			x += ctx.shaper.width(run.text, op.font, op.size);
+		}
 	}
 }
 
@@ -254,9 +285,14 @@ export async function renderEvidencePdf(
 	let smallestBytes: number | null = null;
 	let pagesNeeded = false;
 	let ctx: Context | null = null;
+	const fallbackFiles = await fallbackFontsFor(
+		[evidenceCase, narrative, options.messages, options.ce3, options.documents, [...notes.values()]],
+		options.fonts,
+		options.fontSource,
+	);
 	for (let rung = 0; rung < LADDER.length; ) {
 		const limits = LADDER[rung]!;
-		ctx ??= await createContext(evidenceCase, options.fonts);
+		ctx ??= await createContext(evidenceCase, options.fonts, fallbackFiles);
 		const shown = images.slice(0, limits.thumbnails);
 		const writer = new Writer(ctx.shaper, maxPages);
 		const letter = writeEvidence(

@@ -1,8 +1,11 @@
 /**
  * Text hygiene for the embedded fonts: every string that reaches the PDF goes through `TextShaper.clean`, which
- * never throws and leaves only characters the fonts can draw. Characters the fonts lack (CJK, emoji) become a
- * visible □, control characters and lone surrogates are replaced, invisible formatting characters (bidi
- * overrides, zero-width joiners, variation selectors) are dropped.
+ * never throws and leaves only characters the fonts can draw: DejaVu Sans, then the fallback faces loaded for
+ * the document (Noto range files for Chinese, Japanese, Korean, Devanagari, Thai). A character no font has (an
+ * emoji, say) becomes a visible □ drawn in DejaVu, control characters and lone surrogates are replaced,
+ * invisible formatting characters (bidi overrides, zero-width joiners, variation selectors) are dropped.
+ * `runs` splits a cleaned string into runs of one font, which are measured and drawn whole, so that a
+ * Devanagari conjunct or a Thai vowel mark is shaped with its base letter.
  */
 
 import { formatCount } from "../format";
@@ -36,16 +39,68 @@ function isControl(cp: number): boolean {
 	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp === 0x2028 || cp === 0x2029;
 }
 
+/** Combining marks: kept in the run of the letter they sit on when that font has them. */
+const MARK = /\p{M}/u;
+
+/** A run of one font: `face` is "base" (DejaVu, regular or bold as asked) or the index of a fallback face. */
+export interface FontRun {
+	text: string;
+	face: "base" | number;
+}
+
 export class TextShaper {
-	private readonly supported: Set<number>;
+	/** What DejaVu regular and bold both draw. */
+	readonly base: ReadonlySet<number>;
+	private readonly fallbackSets: ReadonlySet<number>[];
 	private readonly replacement: string;
 	private readonly widths = new Map<string, Map<number, number>>();
 
-	constructor(private readonly fonts: Record<"regular" | "bold", FontLike>) {
+	/**
+	 * `fallbacks` are regular faces used for both weights (a bold Noto would double the bytes for a few bold
+	 * labels); they are tried in order for a character DejaVu lacks.
+	 */
+	constructor(
+		private readonly fonts: Record<"regular" | "bold", FontLike>,
+		private readonly fallbacks: readonly FontLike[] = [],
+	) {
 		const regular = new Set(fonts.regular.getCharacterSet());
 		const bold = new Set(fonts.bold.getCharacterSet());
-		this.supported = new Set([...regular].filter((cp) => bold.has(cp)));
-		this.replacement = this.supported.has(REPLACEMENT_BOX) ? "\u25a1" : "?";
+		this.base = new Set([...regular].filter((cp) => bold.has(cp)));
+		this.fallbackSets = fallbacks.map((f) => new Set(f.getCharacterSet()));
+		this.replacement = this.base.has(REPLACEMENT_BOX) ? "\u25a1" : "?";
+	}
+
+	private drawable(cp: number): boolean {
+		return this.base.has(cp) || this.fallbackSets.some((s) => s.has(cp));
+	}
+
+	private faceOf(cp: number): "base" | number {
+		if (this.base.has(cp)) return "base";
+		const i = this.fallbackSets.findIndex((s) => s.has(cp));
+		return i < 0 ? "base" : i;
+	}
+
+	/** Splits a cleaned string into runs of one font, in logical order. */
+	runs(text: string): FontRun[] {
+		const runs: FontRun[] = [];
+		for (const ch of text) {
+			const cp = ch.codePointAt(0)!;
+			const last = runs[runs.length - 1];
+			let face = this.faceOf(cp);
+			// A mark follows its letter's font when that font has it (DejaVu has some Thai and Devanagari marks).
+			if (last && MARK.test(ch) && last.face !== face) {
+				const lastHas = last.face === "base" ? this.base.has(cp) : this.fallbackSets[last.face]!.has(cp);
+				if (lastHas) face = last.face;
+			}
+			if (last && last.face === face) last.text += ch;
+			else runs.push({ text: ch, face });
+		}
+		return runs;
+	}
+
+	/** The font a run is drawn with. */
+	fontOf(run: FontRun, font: "regular" | "bold"): FontLike {
+		return run.face === "base" ? this.fonts[font] : this.fallbacks[run.face]!;
 	}
 
 	/**
@@ -74,7 +129,7 @@ export class TextShaper {
 				// dropped: invisible or meaningless on paper
 			} else if (cp >= 0xd800 && cp <= 0xdfff) {
 				out += this.replacement; // a lone surrogate
-			} else if (this.supported.has(cp)) {
+			} else if (this.drawable(cp)) {
 				out += String.fromCodePoint(cp);
 			} else {
 				out += this.replacement;
@@ -84,10 +139,23 @@ export class TextShaper {
 	}
 
 	/**
-	 * Width in points of an already cleaned string: the sum of cached per-character advances, or, for Arabic
-	 * (whose letters join into narrower forms), the width of the shaped run.
+	 * Width in points of an already cleaned string: per run of one font, the sum of cached per-character
+	 * advances, or, for Arabic (whose letters join into narrower forms) and fallback faces (which shape
+	 * Devanagari and Thai), the width of the shaped run.
 	 */
 	width(text: string, font: "regular" | "bold", size: number): number {
+		if (this.fallbacks.length === 0) return this.baseWidth(text, font, size);
+		let total = 0;
+		for (const run of this.runs(text)) {
+			total +=
+				run.face === "base"
+					? this.baseWidth(run.text, font, size)
+					: this.fallbacks[run.face]!.widthOfTextAtSize(run.text, size);
+		}
+		return total;
+	}
+
+	private baseWidth(text: string, font: "regular" | "bold", size: number): number {
 		if (SHAPED.test(text)) return this.fonts[font].widthOfTextAtSize(text, size);
 		let cache = this.widths.get(font);
 		if (!cache) {
@@ -110,7 +178,7 @@ export class TextShaper {
 	/** Cuts a cleaned single-line string to `maxWidth`, marking the cut with "…". */
 	fit(text: string, font: "regular" | "bold", size: number, maxWidth: number): string {
 		if (this.width(text, font, size) <= maxWidth) return text;
-		const chars = Array.from(text);
+		const chars = graphemes(text);
 		const ellipsis = this.width("…", font, size);
 		let used = 0;
 		let end = 0;
@@ -121,6 +189,13 @@ export class TextShaper {
 		}
 		return `${chars.slice(0, end).join("").trimEnd()}…`;
 	}
+}
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** User-perceived characters: a cut never separates a letter from its vowel sign or virama. */
+export function graphemes(text: string): string[] {
+	return Array.from(segmenter.segment(text), (s) => s.segment);
 }
 
 /**

@@ -77,6 +77,7 @@ export async function assembleEvidence(
 	const { PDF_MAX_PAGES: maxPages, PDF_MAX_BYTES: maxBytes } = deps.config;
 	const pdf = await renderEvidencePdf(evidenceCase, narrative, {
 		fonts: deps.fonts,
+		fontSource: deps.fontSource,
 		images,
 		messages,
 		maxPages,

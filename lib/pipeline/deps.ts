@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import type { Notices } from "../dispute/notices";
 import type { ArtifactBucket, FetchLike } from "../evidence/artifact-images";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
+import type { FontSource } from "../pdf/fonts/registry";
 import type { PdfFonts } from "../pdf/render";
 
 /** The part of an R2 bucket the pipeline uses. */
@@ -26,6 +27,8 @@ export interface PipelineDeps {
 	/** The notification port; absent where notifications are off (then nothing is sent). */
 	notices?: Notices;
 	fonts: PdfFonts;
+	/** The fallback range files (Noto) for characters DejaVu lacks; absent: they print as □. */
+	fontSource?: FontSource;
 	/** The ARTIFACTS bucket (`r2:KEY` artifacts) and a fetch for `https://` artifacts, for the PDF's thumbnails. */
 	artifactsBucket?: ArtifactBucket | null;
 	fetchArtifact?: FetchLike | null;

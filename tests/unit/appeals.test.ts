@@ -2,6 +2,7 @@ import { PDFDocument } from "pdf-lib";
 import type Stripe from "stripe";
 import { beforeEach, describe, expect, it } from "vitest";
 import { appealFeeDecision, reasonForFiling } from "../../lib/appeals/appeal";
+import { fileAppealByPerson } from "../../lib/appeals/by-person";
 import type { PipelineConfig } from "../../lib/config";
 import { parseFeeTable } from "../../lib/decide/fees";
 import { handleAssembleMessage } from "../../lib/pipeline/assemble";
@@ -111,6 +112,72 @@ describe("appeals", () => {
 		expect((await stage(id))?.stage_reason).toMatch(/filing fee is unknown/);
 		expect(await updates(id)).toEqual([]);
 		expect((await h.stripe().disputes.retrieve(id)).status).toBe("appeal_needs_response");
+	});
+
+	it("a person files the appeal that waits for them, once, through the same filing and move", async () => {
+		const { id, fileId } = await appealable();
+		await sync(deps({ APPEAL_AUTO_MAX_FEE: 10000 }), id);
+		expect(await stage(id)).toMatchObject({ stage: "appealing", stage_reason_code: "appeal_waiting" });
+		const person = { db: t.db, stripe: h.stripe(), appealFees: parseFeeTable("*:usd=50000", {}) };
+		expect(await fileAppealByPerson(person, id, "dashboard")).toEqual({
+			id,
+			stage: "appeal_submitted",
+			fee: 50000,
+			changed: true,
+		});
+		const dispute = await h.stripe().disputes.retrieve(id);
+		expect(dispute.status).toBe("appeal_under_review");
+		expect(dispute.evidence.appeal?.card?.supporting_files).toEqual([fileId]);
+		expect(dispute.evidence.appeal?.card?.reason_for_filing).toContain("Use after the charge: 14 images generated");
+		expect(await updates(id)).toEqual([expect.objectContaining({ submit: true })]);
+		expect(await stage(id)).toEqual({
+			stage: "appeal_submitted",
+			stage_reason_code: "appeal_filed_by_person",
+			stage_reason: "appeal filed by dashboard (filing fee $500.00)",
+		});
+		const { rows } = await t.exec(
+			"select actor, detail from rebuttal.attempts where dispute_id = $1 and stage = 'appeal' and outcome = 'ok'",
+			[id],
+		);
+		expect(rows).toEqual([
+			{ actor: "dashboard", detail: { filed: true, by: "dashboard", fee: 50000, supportingFiles: [fileId] } },
+		]);
+
+		// A second click: the dispute is no longer appealing; nothing goes to Stripe again.
+		await expect(fileAppealByPerson(person, id, "api")).rejects.toMatchObject({
+			status: 409,
+			message: expect.stringMatching(/is appeal_submitted, not appealing/),
+		});
+		expect(await updates(id)).toHaveLength(1);
+		// The next sync follows the appeal under review without filing anything.
+		await sync(deps({ APPEAL_AUTO_MAX_FEE: 10000 }), id, 2);
+		expect((await stage(id))?.stage).toBe("appeal_submitted");
+		expect(await updates(id)).toHaveLength(1);
+	});
+
+	it("a person's appeal names an unknown fee as unknown, and is refused outside appealing or once Stripe moved on", async () => {
+		const { id } = await appealable();
+		const person = { db: t.db, stripe: h.stripe(), appealFees: {} };
+		// Still `submitted` in rebuttal: no appeal waits.
+		await expect(fileAppealByPerson(person, id, "api")).rejects.toMatchObject({
+			status: 409,
+			message: expect.stringMatching(/is submitted, not appealing/),
+		});
+		await sync(deps({ APPEAL_FEES: {}, APPEAL_AUTO_MAX_FEE: 10000 }), id);
+		expect((await stage(id))?.stage).toBe("appealing");
+		// The appeal window closed in Stripe (the dispute ended lost) before the person clicked.
+		await fetch(`${h.emulator.url}/_emulator/disputes/${id}/outcome`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ status: "lost" }),
+		});
+		await expect(fileAppealByPerson(person, id, "api")).rejects.toMatchObject({
+			status: 409,
+			message: expect.stringMatching(/Stripe reports dispute dp_\w+ as lost, not appeal_needs_response/),
+		});
+		expect(await updates(id)).toEqual([]);
+		expect((await stage(id))?.stage).toBe("appealing");
+		await expect(fileAppealByPerson(person, "dp_missing", "api")).rejects.toMatchObject({ status: 404 });
 	});
 
 	it("the emulator refuses other evidence in appeal_needs_response, as Stripe does", async () => {

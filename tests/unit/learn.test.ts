@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { couldHaveHelped, evidenceFieldsByOutcome, whatWins, winsBy } from "../../lib/outcomes/learn";
+import {
+	CE3_QUALIFIED,
+	couldHaveHelped,
+	evidenceFieldsByOutcome,
+	factsByOutcome,
+	whatWins,
+	winsBy,
+} from "../../lib/outcomes/learn";
 import { openTestDatabase, type TestDatabase } from "../support/database";
 
 // What wins, as counts, from fixed outcome rows in Postgres.
@@ -26,6 +33,41 @@ beforeAll(async () => {
 		`insert into rebuttal.assessments (dispute_id, playbook, strength, key_facts)
 		 values ('dp_l1', 'fraudulent', 'weak', '{"present":["email"],"missing":["use after the charge"]}')`,
 	);
+	// rebuttal's evidence for four of the fought disputes (dp_w3 was answered outside rebuttal: no facts).
+	const fact = (id: string) => ({ id, label: id, value: 1, display: "1", source: "merchant_db" });
+	const facts: [string, string, string[], unknown][] = [
+		[
+			"dp_w1",
+			"fraudulent",
+			["dispute.id", "usage.after_charge", "access.device.1", "access.device.2", "purchase.ip"],
+			{ status: "qualified" },
+		],
+		[
+			"dp_w2",
+			"fraudulent",
+			["dispute.id", "usage.after_charge", "prior.count", "merchant.name"],
+			{ status: "not_qualified" },
+		],
+		["dp_l1", "fraudulent", ["dispute.id", "purchase.ip", "usage.kind.api_call.count"], null],
+		["dp_l2", "product_not_received", ["dispute.id", "charge.receipt_email"], null],
+	];
+	for (const [id, reason, ids, ce3] of facts) {
+		await t.exec(
+			`insert into rebuttal.disputes (id, amount, currency, reason, status, stage) values ($1, 4900, 'usd', $2, 'lost', 'submitted')`,
+			[id, reason],
+		);
+		await t.exec(
+			`insert into rebuttal.evidence (dispute_id, fields, facts, narrative, writer, playbook, file_id, pdf_key, pdf_sha256, pdf_bytes, pdf_pages)
+			 values ($1, '{}'::jsonb, $2::jsonb, 'n', 'template', $3, 'file_1', 'k', 's', 1, 1)`,
+			[id, JSON.stringify(ids.map(fact)), reason],
+		);
+		if (ce3) {
+			await t.exec(
+				`insert into rebuttal.assessments (dispute_id, playbook, strength, ce3) values ($1, $2, 'strong', $3::jsonb)`,
+				[id, reason, JSON.stringify(ce3)],
+			);
+		}
+	}
 });
 afterAll(async () => t.close());
 
@@ -57,6 +99,24 @@ describe("what wins", () => {
 		const of = (field: string) => fields.find((f) => f.reason === "fraudulent" && f.field === field);
 		expect(of("access_activity_log")).toMatchObject({ inWon: "3/3", inLost: "0/1" });
 		expect(of("customer_email_address")).toMatchObject({ inWon: "1/3", inLost: "1/1" });
+	});
+
+	it("says in how many won and lost cases a fact of each family was present, out of the cases with rebuttal's evidence", async () => {
+		const facts = await factsByOutcome(t.db);
+		const of = (reason: string, family: string) => facts.find((f) => f.reason === reason && f.family === family);
+		// dp_w3 (fought, no evidence of rebuttal's) counts in neither figure; dp_x1 (not fought) neither.
+		expect(of("fraudulent", "usage.after_charge")).toMatchObject({ won: 2, lost: 0, inWon: "2/2", inLost: "0/1" });
+		expect(of("fraudulent", "purchase.ip")).toMatchObject({ inWon: "1/2", inLost: "1/1" });
+		// Two devices of one dispute are one case with an access.device fact.
+		expect(of("fraudulent", "access.device")).toMatchObject({ inWon: "1/2", inLost: "0/1" });
+		expect(of("fraudulent", "usage.kind")).toMatchObject({ inWon: "0/2", inLost: "1/1" });
+		expect(of("fraudulent", "prior.count")).toMatchObject({ inWon: "1/2", inLost: "0/1" });
+		expect(of("fraudulent", CE3_QUALIFIED)).toMatchObject({ inWon: "1/2", inLost: "0/1" });
+		expect(of("product_not_received", "charge.receipt_email")).toMatchObject({ inWon: "0/0", inLost: "1/1" });
+		// The dispute's and the merchant's own facts are in every case and are left out.
+		expect(facts.filter((f) => f.family.startsWith("dispute.") || f.family.startsWith("merchant."))).toEqual([]);
+		expect(facts.every((f) => !/%/.test(f.inWon + f.inLost))).toBe(true);
+		expect((await whatWins(t.db)).facts).toEqual(facts);
 	});
 
 	it("names what could have helped a lost dispute, and Klarna's loss reason", async () => {

@@ -3,7 +3,8 @@ import { buildFacts } from "../../lib/evidence/facts";
 import { DISPUTE_REASONS } from "../../lib/evidence/playbooks";
 import type { EvidenceCase, Narrative } from "../../lib/evidence/types";
 import { writeTemplateNarrative } from "../../lib/narrative/template";
-import { luhn, readTokens, verifyNarrative } from "../../lib/narrative/verifier";
+import { luhn, readTokens } from "../../lib/narrative/tokens";
+import { verifyNarrative } from "../../lib/narrative/verifier";
 import { casePartsFor } from "../support/case-fixtures";
 
 /** The shared fixture case with the fact ids the real fact builder produces. */

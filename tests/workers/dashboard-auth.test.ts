@@ -12,6 +12,7 @@ const routes: [string, string][] = [
 	["GET", "/api/disputes/du_123"],
 	["POST", "/api/disputes/du_123/retry"],
 	["POST", "/api/disputes/du_123/approve"],
+	["POST", "/api/disputes/du_123/appeal"],
 ];
 
 describe.each(routes)("%s %s", (method, path) => {

@@ -4,6 +4,18 @@ import { BarChart } from "./charts";
 type Wins = Awaited<ReturnType<typeof whatWins>>;
 type Row = Wins["byReason"][number];
 
+/** A bar per group: its height the decided disputes, its label won/decided (counts, never a percentage). */
+function WinsChart(props: { id: string; per: string; rows: Row[] }) {
+	return (
+		<BarChart
+			id={props.id}
+			title={`Fought disputes won per ${props.per} (bar: decided; label: won/decided)`}
+			bars={props.rows.map((r) => ({ label: r.key, value: r.decided, display: `${r.record} won` }))}
+			empty="No fought dispute decided yet."
+		/>
+	);
+}
+
 function CountsTable(props: { title: string; rows: Row[] }) {
 	return (
 		<div>
@@ -26,18 +38,23 @@ function CountsTable(props: { title: string; rows: Row[] }) {
 	);
 }
 
-/** What wins, as counts: per reason, network, issuer country and amount band, and the evidence fields present. */
+/** What wins, as counts: per reason, network, issuer country and amount band, and the evidence fields and facts present. */
 export function WhatWinsSection(props: { wins: Wins }) {
 	const w = props.wins;
 	return (
 		<section aria-labelledby="what-wins" data-testid="what-wins">
 			<h2 id="what-wins">What wins (fought disputes, won/decided)</h2>
-			<BarChart
-				id="wins-reason-chart"
-				title="Fought disputes won per reason (bar: decided; label: won/decided)"
-				bars={w.byReason.map((r) => ({ label: r.key, value: r.decided, display: `${r.record} won` }))}
-				empty="No fought dispute decided yet."
-			/>
+			<WinsChart id="wins-reason-chart" per="reason" rows={w.byReason} />
+			<div class="grid2">
+				<div data-testid="wins-network">
+					<h3>Won per network</h3>
+					<WinsChart id="wins-network-chart" per="network" rows={w.byNetwork} />
+				</div>
+				<div data-testid="wins-amount-band">
+					<h3>Won per amount band</h3>
+					<WinsChart id="wins-amount-band-chart" per="amount band" rows={w.byAmountBand} />
+				</div>
+			</div>
 			<div class="grid2">
 				<CountsTable title="Per reason" rows={w.byReason} />
 				<CountsTable title="Per network" rows={w.byNetwork} />
@@ -71,7 +88,47 @@ export function WhatWinsSection(props: { wins: Wins }) {
 					</tbody>
 				</table>
 			)}
+			<FactsTable facts={w.facts} />
 		</section>
+	);
+}
+
+/** Which facts (by family) rebuttal's evidence held in won and in lost cases, out of the cases it answered. */
+function FactsTable(props: { facts: Wins["facts"] }) {
+	return (
+		<div data-testid="facts-by-outcome">
+			<h3>Facts present</h3>
+			<p class="muted">
+				Disputes whose evidence rebuttal assembled, per reason: in how many won and how many lost cases a fact of the
+				family was there.
+			</p>
+			{props.facts.length === 0 ? (
+				<p class="muted">No fact recorded for a decided dispute yet.</p>
+			) : (
+				<table>
+					<thead>
+						<tr>
+							<th>Reason</th>
+							<th>Fact</th>
+							<th>In won cases</th>
+							<th>In lost cases</th>
+						</tr>
+					</thead>
+					<tbody>
+						{props.facts.map((f) => (
+							<tr>
+								<td>{f.reason}</td>
+								<td>
+									<code>{f.family}</code>
+								</td>
+								<td>{f.inWon}</td>
+								<td>{f.inLost}</td>
+							</tr>
+						))}
+					</tbody>
+				</table>
+			)}
+		</div>
 	);
 }
 

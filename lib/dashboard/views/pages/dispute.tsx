@@ -1,5 +1,5 @@
 import type { disputeDetail } from "../../queries";
-import type { DisputeAction } from "../../registry";
+import type { ActionContext, DisputeAction } from "../../registry";
 import { FightDecisionSection } from "../decision";
 import { disputeHref, money, relative, when } from "../format";
 import { Layout, LIVE_REFRESH_SECONDS, StageBadge } from "../layout";
@@ -8,13 +8,14 @@ import { TraceDetails } from "../trace";
 
 type Detail = Awaited<ReturnType<typeof disputeDetail>>;
 
-function ActionButtons(props: { id: string; actions: [string, DisputeAction][] }) {
+function ActionButtons(props: { id: string; actions: [string, DisputeAction][]; context: ActionContext }) {
 	if (props.actions.length === 0) return null;
 	return (
 		<div class="actions">
 			{props.actions.map(([name, action]) => (
 				<a class={`button ${action.danger ? "danger" : ""}`} href={`${disputeHref(props.id)}/${name}`}>
-					{action.label}…
+					{action.label}
+					{action.hint ? ` (${action.hint(props.context)})` : ""}…
 				</a>
 			))}
 		</div>
@@ -51,6 +52,8 @@ export function DisputePage(props: {
 	dispute: Detail;
 	facts: FactView[];
 	actions: [string, DisputeAction][];
+	/** The filing fees of appeals (APPEAL_FEES), for the appeal's button. */
+	appealFees: ActionContext["appealFees"];
 	flash?: string;
 	live: boolean;
 }) {
@@ -67,7 +70,7 @@ export function DisputePage(props: {
 					{props.flash}
 				</p>
 			) : null}
-			<ActionButtons id={d.id} actions={props.actions} />
+			<ActionButtons id={d.id} actions={props.actions} context={{ dispute: d, appealFees: props.appealFees }} />
 			<dl class="kv">
 				<dt>Stage</dt>
 				<dd data-testid="stage">{d.stage}</dd>
