@@ -1,6 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
 import { type KeyMode, Pacer, type Paces, reserveCall, SHARED_PACE } from "../lib/stripe/pacing";
-import type { SharedLimiter } from "../lib/stripe/shared-pacing";
 
 /**
  * One Stripe account's rate limit for every isolate: a Durable Object per bucket (account and mode, see
@@ -20,14 +19,4 @@ export class StripeRateLimiter extends DurableObject<Env> {
 		const now = Date.now();
 		return reserveCall(this.paces, now, isUpload) - now;
 	}
-}
-
-/** The shared limiter over the Worker's binding; undefined when it is not bound (the isolate paces alone). */
-export function sharedLimiter(
-	namespace: DurableObjectNamespace<StripeRateLimiter> | undefined,
-): SharedLimiter | undefined {
-	if (!namespace) return undefined;
-	return {
-		reserve: (bucket, mode, isUpload) => namespace.get(namespace.idFromName(bucket)).reserve(mode, isUpload),
-	};
 }

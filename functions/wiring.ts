@@ -13,7 +13,7 @@ import type { PipelineDeps } from "../lib/pipeline/deps";
 import { disputeIdOf, type FailedStage, recordDeadLetter, recordPermanentFailure } from "../lib/pipeline/failures";
 import { consumeDeadLetters, consumeEach } from "../lib/queue";
 import { createStripe } from "../lib/stripe/client";
-import { sharedLimiter } from "./stripe-rate-limiter";
+import { sharedLimiter } from "../lib/stripe/shared-pacing";
 
 /** The Unicode fonts the evidence PDF embeds (subsetted), bundled as Data modules. */
 export const pdfFonts = { regular, bold };

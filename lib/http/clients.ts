@@ -1,9 +1,9 @@
 import type { Context, Next } from "hono";
 import { createMiddleware } from "hono/factory";
-import { sharedLimiter } from "../../functions/stripe-rate-limiter";
 import { dashboardConfigSchema, parseConfig } from "../config";
 import { openDb } from "../db/client";
 import { createStripe } from "../stripe/client";
+import { sharedLimiter } from "../stripe/shared-pacing";
 import type { AppEnv } from "./app";
 
 /**

@@ -67,3 +67,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 	});
 	return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** What the pacer needs of the `STRIPE_RATE_LIMITER` binding (functions/stripe-rate-limiter.ts). */
+export interface LimiterNamespace<Id> {
+	idFromName(name: string): Id;
+	get(id: Id): { reserve(mode: KeyMode, isUpload: boolean): Promise<number> };
+}
+
+/** The shared limiter over the Worker's binding; undefined when it is not bound (the isolate paces alone). */
+export function sharedLimiter<Id>(namespace: LimiterNamespace<Id> | undefined): SharedLimiter | undefined {
+	if (!namespace) return undefined;
+	return {
+		reserve: (bucket, mode, isUpload) => namespace.get(namespace.idFromName(bucket)).reserve(mode, isUpload),
+	};
+}

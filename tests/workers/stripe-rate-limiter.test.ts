@@ -1,8 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { sharedLimiter } from "../../functions/stripe-rate-limiter";
 import { isolateGate, Pacer, pacedFetch, SHARED_PACE } from "../../lib/stripe/pacing";
-import { bucketName, type SharedLimiter, sharedGate } from "../../lib/stripe/shared-pacing";
+import { bucketName, type SharedLimiter, sharedGate, sharedLimiter } from "../../lib/stripe/shared-pacing";
 
 /** Stripe's test-mode limits (requests, file uploads per second), which the emulator enforces. */
 const STRIPE_LIMIT = { perSecond: 25, filesPerSecond: 20 };
