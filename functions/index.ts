@@ -8,6 +8,8 @@ import notify from "./notify";
 import scheduled from "./scheduled";
 import submit from "./submit";
 
+export { StripeRateLimiter } from "./stripe-rate-limiter";
+
 /**
  * The default deployment: every edge function in one Worker. They still talk only through the queues and the
  * database, so any of them can be split into a Worker of its own (see each functions/* module).

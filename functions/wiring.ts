@@ -13,6 +13,7 @@ import type { PipelineDeps } from "../lib/pipeline/deps";
 import { disputeIdOf, type FailedStage, recordDeadLetter, recordPermanentFailure } from "../lib/pipeline/failures";
 import { consumeDeadLetters, consumeEach } from "../lib/queue";
 import { createStripe } from "../lib/stripe/client";
+import { sharedLimiter } from "../lib/stripe/shared-pacing";
 
 /** The Unicode fonts the evidence PDF embeds (subsetted), bundled as Data modules. */
 export const pdfFonts = { regular, bold };
@@ -42,7 +43,7 @@ export async function withPipeline<T>(
 	const now = () => new Date();
 	const deps: PipelineDeps = {
 		db,
-		stripe: createStripe(config),
+		stripe: createStripe(config, sharedLimiter(env.STRIPE_RATE_LIMITER)),
 		config,
 		evidenceBucket: env.EVIDENCE,
 		assembleQueue: env.ASSEMBLE_QUEUE,

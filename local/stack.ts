@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { VARIABLES } from "../lib/config";
+import { consumerReplicas } from "./consumer-replicas";
 import { scheduleCrons } from "./cron";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 import { LOCAL_STRIPE_SECRET_KEY, LOCAL_WEBHOOK_SECRET, PROJECT_ROOT, resolveLocalConfig, workerBindings } from "./env";
@@ -43,6 +44,11 @@ export interface LocalStackOptions {
 	migrate?: boolean;
 	/** Passed to the built-in Stripe emulator. */
 	stripeRateLimit?: { perSecond: number; filesPerSecond: number } | false;
+	/**
+	 * Extra copies of the Worker consuming their own queues in isolates of their own, sharing R2 and the Stripe
+	 * rate limiter (local/consumer-replicas.ts): concurrent consumers, as `max_concurrency` gives in production.
+	 */
+	consumerReplicas?: number;
 	/** Show the Worker's info-level logs (its console output is shown either way). */
 	verbose?: boolean;
 	log?: (line: string) => void;
@@ -52,6 +58,8 @@ export type DatabaseKind = "pglite" | "postgres" | "neon";
 
 export interface LocalStack {
 	workerUrl: string;
+	/** The webhook URL of each consumer replica (`consumerReplicas`), in order. */
+	replicaUrls: string[];
 	stripeApiBase: string;
 	/** True when the built-in Stripe emulator was started (STRIPE_API_BASE unset). */
 	usesEmulator: boolean;
@@ -171,27 +179,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 		cleanups.push(() => bundle.remove());
 
 		const bindings = workerBindings(env, devVarNames);
+		const mainWorker = {
+			...workerOptions,
+			name: config.name ?? "worker",
+			modules: true as const,
+			scriptPath: bundle.scriptPath,
+			modulesRoot: bundle.dir,
+			// wrangler.toml's vars, then the resolved configuration. Wrangler's own bindings would add whatever
+			// .dev.vars holds even when this run was asked not to read it (tests).
+			bindings: { ...(config.vars as Record<string, unknown>), ...bindings },
+		};
+		const replicas = consumerReplicas(mainWorker, options.consumerReplicas ?? 0);
 		const miniflare = new Miniflare({
 			host: "127.0.0.1",
 			port,
 			log: new Log(options.verbose ? LogLevel.INFO : LogLevel.WARN),
 			r2Persist: persist ? join(dataDir, "r2") : false,
 			unsafeTriggerHandlers: true,
-			workers: [
-				{
-					...workerOptions,
-					name: config.name ?? "worker",
-					modules: true,
-					scriptPath: bundle.scriptPath,
-					modulesRoot: bundle.dir,
-					// wrangler.toml's vars, then the resolved configuration. Wrangler's own bindings would add whatever
-					// .dev.vars holds even when this run was asked not to read it (tests).
-					bindings: { ...(config.vars as Record<string, unknown>), ...bindings },
-				},
-			],
+			workers: [mainWorker, ...replicas],
 		});
 		cleanups.push(() => miniflare.dispose());
 		const workerUrl = (await miniflare.ready).origin;
+		const replicaUrls = await Promise.all(
+			replicas.map(async (r) => (await miniflare.unsafeGetDirectURL(r.name)).origin),
+		);
 		if (options.seedFonts ?? persist) {
 			await seedFontBucket((await miniflare.getR2Bucket("FONTS")) as unknown as SeedBucket);
 		}
@@ -213,6 +224,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
 		return {
 			workerUrl,
+			replicaUrls,
 			stripeApiBase,
 			usesEmulator,
 			databaseUrl,

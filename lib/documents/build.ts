@@ -2,7 +2,7 @@ import { caseReason } from "../evidence/playbooks";
 import type { PolicyKind, PolicyVersion } from "../evidence/policies";
 import type { SupportMessage } from "../evidence/support-messages";
 import type { CollectedCase, EvidenceTextField } from "../evidence/types";
-import type { PdfFonts } from "../pdf/render";
+import type { PdfFonts } from "../pdf/fonts/fallback";
 import { renderCommunication } from "./communication";
 import { disclosureText, policyUseFor, policyWouldHelp, renderPolicyDocument } from "./policy";
 import { type MerchantIdentity, renderReceipt } from "./receipt";

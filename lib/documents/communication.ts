@@ -1,6 +1,6 @@
 import type { SupportMessage } from "../evidence/support-messages";
 import { formatDateTime, humanise } from "../format";
-import type { PdfFonts } from "../pdf/render";
+import type { PdfFonts } from "../pdf/fonts/fallback";
 import { type Block, renderDocument } from "./pdf";
 import type { EvidenceDocument } from "./types";
 

@@ -5,7 +5,7 @@
  */
 import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
-import type { PdfFonts } from "../pdf/render";
+import type { PdfFonts } from "../pdf/fonts/fallback";
 import { cleanMetadata, directionalRuns, TextShaper } from "../pdf/text";
 
 export type Block =

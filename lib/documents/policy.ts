@@ -1,7 +1,7 @@
 import type { PolicyKind, PolicyVersion } from "../evidence/policies";
 import type { EvidenceFileField, EvidenceTextField } from "../evidence/types";
 import { formatDate, formatDateTime } from "../format";
-import type { PdfFonts } from "../pdf/render";
+import type { PdfFonts } from "../pdf/fonts/fallback";
 import { type Block, renderDocument } from "./pdf";
 import type { EvidenceDocument } from "./types";
 

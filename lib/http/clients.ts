@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { dashboardConfigSchema, parseConfig } from "../config";
 import { openDb } from "../db/client";
 import { createStripe } from "../stripe/client";
+import { sharedLimiter } from "../stripe/shared-pacing";
 import type { AppEnv } from "./app";
 
 /**
@@ -15,7 +16,7 @@ export async function withOpenClients(c: Context<AppEnv>, next: Next): Promise<v
 	const { db, close } = openDb(config.DATABASE_URL, config.DATABASE_WS_PROXY);
 	c.set("config", config);
 	c.set("db", db);
-	c.set("stripe", createStripe(config));
+	c.set("stripe", createStripe(config, sharedLimiter(c.env.STRIPE_RATE_LIMITER)));
 	try {
 		await next();
 	} finally {

@@ -17,16 +17,11 @@ import { LADDER } from "./budget";
 import { PdfBudgetError, PdfFontError } from "./errors";
 import type { ExtraDocument } from "./exhibits";
 import { drawWithActualText, REORDERED } from "./fonts/actual-text";
-import { fallbackFontsFor } from "./fonts/fallback";
+import { fallbackFontsFor, type PdfFonts } from "./fonts/fallback";
 import type { FallbackFontFile, FontSource } from "./fonts/registry";
 import { COLORS, type Op, PAGE, type Rgb, Writer } from "./layout";
 import { type LetterRecord, writeEvidence } from "./sections";
 import { cleanMetadata, directionalRuns, TextShaper } from "./text";
-
-export interface PdfFonts {
-	regular: Uint8Array | ArrayBuffer;
-	bold: Uint8Array | ArrayBuffer;
-}
 
 export interface RenderOptions {
 	fonts: PdfFonts;

@@ -4,8 +4,8 @@ import type { Db } from "../db/client";
 import type { Notices } from "../dispute/notices";
 import type { ArtifactBucket, FetchLike } from "../evidence/artifact-images";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
+import type { PdfFonts } from "../pdf/fonts/fallback";
 import type { FontSource } from "../pdf/fonts/registry";
-import type { PdfFonts } from "../pdf/render";
 
 /** The part of an R2 bucket the pipeline uses. */
 export interface BlobStore {

@@ -26,7 +26,8 @@ export interface TestBucket {
 	list(options?: { prefix?: string }): Promise<{ objects: { key: string; size: number }[] }>;
 }
 
-export interface TestStackOptions extends Pick<LocalStackOptions, "configPath" | "stripeRateLimit" | "verbose"> {
+export interface TestStackOptions
+	extends Pick<LocalStackOptions, "configPath" | "stripeRateLimit" | "verbose" | "consumerReplicas"> {
 	/** Extra Worker configuration (e.g. SUBMIT_MODE, ANTHROPIC_BASE_URL). */
 	env?: Record<string, string | undefined>;
 	/** "auto" (default): a fresh database on DATABASE_URL's server when set, else PGlite; "pglite": always PGlite. */
@@ -50,6 +51,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 			devVarsPath: false,
 			inheritProcessEnv: false,
 			stripeRateLimit: options.stripeRateLimit,
+			consumerReplicas: options.consumerReplicas,
 			verbose: options.verbose,
 			env: { QUEUE_RETRY_BASE_SECONDS: "1", DATABASE_URL: database?.url, ...options.env },
 		});

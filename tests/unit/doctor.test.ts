@@ -260,6 +260,17 @@ const scenarios: Scenario[] = [
 		fix: ["db.activity_index", /CREATE INDEX CONCURRENTLY activity_account_occurred_idx/],
 	},
 	{
+		name: "rebuttal's activity table with the older (account_id, occurred_at) index (warning, not failure)",
+		migrate: true,
+		sql: `${SEED_TABLES} drop index rebuttal.activity_account_occurred_idx;
+			create index activity_account_time_idx on rebuttal.activity (account_id, occurred_at);`,
+		stripe: stripeSeed(["u1", "u2", "u3"]),
+		exit: 0,
+		fails: [],
+		warns: ["db.activity_index"],
+		fix: ["db.activity_index", /\(account_id, occurred_at, kind, ip, device_id\).*drop activity_account_time_idx/],
+	},
+	{
 		name: "empty tables",
 		migrate: true,
 		sql: "",

@@ -156,6 +156,31 @@ describe("summariseUsage on a small dataset", () => {
 		]);
 	});
 
+	it("puts activity at the edges of a week in the same weeks as date_trunc('week') in UTC", async () => {
+		await t.exec(`insert into rebuttal.accounts (id) values ('acct_weeks')`);
+		await t.exec(`insert into rebuttal.activity (account_id, occurred_at, kind) values
+			('acct_weeks', '2026-03-09T00:00:00.000Z', 'login'),
+			('acct_weeks', '2026-03-08T23:59:59.999Z', 'login'),
+			('acct_weeks', '2026-03-15T23:59:59.999Z', 'login'),
+			('acct_weeks', '2026-03-16T00:00:00.001Z', 'login'),
+			('acct_weeks', '2026-03-09T01:00:00+02:00', 'login'),
+			('acct_weeks', '1969-12-28T23:59:59.5Z', 'login'),
+			('acct_weeks', '1969-12-29T00:00:00Z', 'login'),
+			('acct_weeks', '1960-02-29T12:00:00Z', 'login')`);
+		const { usage } = await summariseUsage(t.db, "acct_weeks", CHARGE, { maxWeeks: 1000 });
+		const { rows } = await t.exec(`select to_char(date_trunc('week', occurred_at at time zone 'UTC'), 'YYYY-MM-DD')
+			as week, count(*)::int as count from rebuttal.activity where account_id = 'acct_weeks' group by 1 order by 1`);
+		expect(usage!.weekly).toEqual(rows.map((r) => ({ weekStart: r.week, count: r.count })));
+		expect(usage!.weekly.map((w) => w.weekStart)).toEqual([
+			"1960-02-29",
+			"1969-12-22",
+			"1969-12-29",
+			"2026-03-02",
+			"2026-03-09",
+			"2026-03-16",
+		]);
+	});
+
 	it("returns no usage for an account without activity", async () => {
 		expect(await summariseUsage(t.db, "acct_empty", CHARGE)).toEqual({ usage: null, rowsFetched: 1 });
 	});

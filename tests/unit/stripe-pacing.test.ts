@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Clock, keyMode, PACE, Pacer, pacedFetch, pacersFor } from "../../lib/stripe/pacing";
+import { type Clock, keyMode, PACE, Pacer, pacedFetch, pacersFor, RATE_LIMITED_RESENDS } from "../../lib/stripe/pacing";
+import { RESERVE_TIMEOUT_MS, sharedGate } from "../../lib/stripe/shared-pacing";
 import { startEmulatorHarness } from "../support/stripe-emulator";
 
 /** A clock that only moves when someone sleeps, recording every call's start time. */
@@ -82,5 +83,68 @@ describe("pacedFetch", () => {
 		} finally {
 			await h.close();
 		}
+	});
+
+	it("sends a call Stripe answered 429 again after a fresh slot, then gives the 429 back", async () => {
+		const clock = fakeClock();
+		const answers = [429, 429, 200];
+		const seen: number[] = [];
+		const fetch = pacedFetch({ api: new Pacer(10, clock), files: new Pacer(2, clock) }, async () => {
+			seen.push(clock.time);
+			return new Response("{}", { status: answers.shift() ?? 429 });
+		});
+		const ok = await fetch("http://127.0.0.1:1/v1/disputes", { method: "POST", body: "a=1" });
+		expect(ok.status).toBe(200);
+		expect(seen).toEqual([0, 100, 200]);
+
+		seen.length = 0;
+		const limited = await fetch("http://127.0.0.1:1/v1/disputes", { method: "POST", body: "a=1" });
+		expect(limited.status).toBe(429);
+		expect(seen).toHaveLength(1 + RATE_LIMITED_RESENDS);
+
+		// A body that cannot be read twice is not sent twice.
+		seen.length = 0;
+		const stream = new ReadableStream({ start: (c) => c.close() });
+		const once = await fetch("http://127.0.0.1:1/v1/disputes", {
+			method: "POST",
+			body: stream,
+			duplex: "half",
+		} as RequestInit);
+		expect(once.status).toBe(429);
+		expect(seen).toHaveLength(1);
+	});
+});
+
+describe("sharedGate", () => {
+	it("waits for the slot the shared bucket grants, asking it with the bucket and the call's lane", async () => {
+		const clock = fakeClock();
+		const asked: string[] = [];
+		const fallback = { wait: async () => void asked.push("fallback") };
+		const gate = sharedGate(
+			{
+				reserve: async (bucket, mode, isUpload) => {
+					asked.push(`${bucket} ${mode} ${isUpload}`);
+					return 120;
+				},
+			},
+			Promise.resolve("stripe:test:abc"),
+			"test",
+			fallback,
+			clock,
+		);
+		await gate.wait(true);
+		expect(asked).toEqual(["stripe:test:abc test true"]);
+		expect(clock.time).toBe(120);
+	});
+
+	it("paces with the isolate's own gate when the bucket does not answer in time", async () => {
+		let fellBack = 0;
+		const gate = sharedGate({ reserve: () => new Promise<number>(() => {}) }, "stripe:test:abc", "test", {
+			wait: async () => void fellBack++,
+		});
+		const started = Date.now();
+		await gate.wait(false);
+		expect(fellBack).toBe(1);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(RESERVE_TIMEOUT_MS - 50);
 	});
 });

@@ -32,8 +32,15 @@ describe("worker-configuration.d.ts", () => {
 		expect(compareWorkerTypes(committed, committed)).toBeNull();
 		const moved = committed
 			.replace(/\(hash: \w+\)/, "(hash: 0000)")
-			.replace('typeof import("./functions/index")', 'typeof import("../../elsewhere/functions/index")');
+			.replace('typeof import("./functions/index")', 'typeof import("../../elsewhere/functions/index")')
+			.replace(
+				'import("./functions/index").StripeRateLimiter',
+				'import("../../elsewhere/functions/index").StripeRateLimiter',
+			);
+		expect(moved).toContain('import("../../elsewhere/functions/index").StripeRateLimiter');
 		expect(compareWorkerTypes(committed, moved)).toBeNull();
+		const renamed = committed.replace(").StripeRateLimiter>", ").OtherLimiter>");
+		expect(compareWorkerTypes(committed, renamed)).toMatch(/out of date \(line \d+: expected `STRIPE_RATE_LIMITER: /);
 		const edited = committed.replace("NOTIFY_QUEUE: Queue;", "NOTIFY_QUEUE: Queue<string>;");
 		expect(edited).not.toBe(committed);
 		expect(compareWorkerTypes(committed, edited)).toMatch(

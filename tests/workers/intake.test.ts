@@ -237,3 +237,92 @@ describe("the composed Worker", () => {
 		expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
 	});
 });
+
+describe("POST /webhooks/stripe reads the raw body as sent", () => {
+	it("accepts a header with several v1 signatures when one matches (a secret being rolled)", async () => {
+		const payload = JSON.stringify(disputeEvent());
+		const good = await sign(payload);
+		const old = await sign(payload, { secret: "whsec_the_previous_secret" });
+		const header = `${old},${good.split(",").find((p) => p.startsWith("v1="))}`;
+		const { response, sent } = await deliver(payload, { "stripe-signature": header });
+		expect(response.status).toBe(200);
+		expect(sent).toHaveLength(1);
+	});
+
+	it("refuses a chunked body over 1 MiB (no Content-Length) with a 413, reading no further", async () => {
+		const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+		let pulled = 0;
+		const body = new ReadableStream<Uint8Array>({
+			pull(controller) {
+				pulled++;
+				if (pulled > 40) controller.close();
+				else controller.enqueue(chunk);
+			},
+		});
+		const ctx = createExecutionContext();
+		const response = await intakeApp.fetch(
+			new Request("https://rebuttal.test/webhooks/stripe", {
+				method: "POST",
+				body,
+				headers: { "stripe-signature": "t=1,v1=00" },
+			}),
+			env,
+			ctx,
+		);
+		expect(response.status).toBe(413);
+		expect(pulled).toBeLessThan(40);
+	});
+
+	it("accepts a chunked body under the limit, signed over its bytes", async () => {
+		const payload = JSON.stringify(disputeEvent({ note: "é ü 中文" }));
+		const bytes = new TextEncoder().encode(payload);
+		const body = new ReadableStream<Uint8Array>({
+			start(controller) {
+				controller.enqueue(bytes.subarray(0, 100));
+				controller.enqueue(bytes.subarray(100));
+				controller.close();
+			},
+		});
+		const ctx = createExecutionContext();
+		const response = await intakeApp.fetch(
+			new Request("https://rebuttal.test/webhooks/stripe", {
+				method: "POST",
+				body,
+				headers: { "stripe-signature": await sign(payload) },
+			}),
+			env,
+			ctx,
+		);
+		await waitOnExecutionContext(ctx);
+		expect(response.status).toBe(200);
+	});
+
+	it("rejects a correctly signed body that is not UTF-8 with a 400", async () => {
+		// The signer signs the string; the bytes sent are Latin-1, so the HMAC is computed here over those bytes.
+		const bytes = new Uint8Array([0x7b, 0x22, 0x69, 0x64, 0x22, 0x3a, 0x22, 0xe9, 0x22, 0x7d]);
+		const timestamp = Math.floor(Date.now() / 1000);
+		const key = await crypto.subtle.importKey(
+			"raw",
+			new TextEncoder().encode(SECRET),
+			{ name: "HMAC", hash: "SHA-256" },
+			false,
+			["sign"],
+		);
+		const prefix = new TextEncoder().encode(`${timestamp}.`);
+		const signed = new Uint8Array([...prefix, ...bytes]);
+		const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, signed));
+		const hex = Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
+		const ctx = createExecutionContext();
+		const response = await intakeApp.fetch(
+			new Request("https://rebuttal.test/webhooks/stripe", {
+				method: "POST",
+				body: bytes,
+				headers: { "stripe-signature": `t=${timestamp},v1=${hex}` },
+			}),
+			env,
+			ctx,
+		);
+		expect(response.status).toBe(400);
+		expect(await response.json()).toMatchObject({ error: { message: "body is not a valid JSON event" } });
+	});
+});

@@ -2,8 +2,13 @@ import "regenerator-runtime/runtime";
 import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument } from "pdf-lib";
 import { PdfFontError } from "../errors";
-import type { PdfFonts } from "../render";
 import { type FallbackFontFile, type FontSource, loadFallbackFonts, missingCodePoints } from "./registry";
+
+/** The Unicode fonts every evidence PDF embeds first (DejaVu Sans, bundled with the Worker). */
+export interface PdfFonts {
+	regular: Uint8Array | ArrayBuffer;
+	bold: Uint8Array | ArrayBuffer;
+}
 
 /** DejaVu's characters, read once: what the document's text needs beyond them decides the fallback files. */
 let baseCharacters: { key: PdfFonts["regular"]; set: Set<number> } | null = null;
