@@ -55,26 +55,47 @@ const ENGLISH_STOPWORDS = new Set(
 );
 
 /**
- * Whether a message is likely not English, without a model. Deterministic and cheap:
+ * Frequent function words of the common Latin-script languages (French, Spanish, German, Italian, Portuguese,
+ * Dutch) that are not also English words, so a hit is evidence against English.
+ */
+const FOREIGN_STOPWORDS = new Set(
+	(
+		"le la les des du un une et est je j'ai n'ai pas ne que qui pour dans avec mon mes vous nous il elle ce " +
+		"cette sur mais ou très bonjour merci suis el los las del y es por para una mi mis pero muy hola gracias " +
+		"usted está estoy yo der das und ist ich nicht ein eine mit für auf dem sie wir mein meine bitte danke " +
+		"hallo habe di che non sono grazie ciao della questo não obrigado olá você meu minha het een niet ik"
+	).split(" "),
+);
+
+/**
+ * Whether a message is likely not English, without a model. Deterministic and cheap, in this order:
  * - letters outside Latin script (CJK, Arabic, Hebrew, Devanagari, Thai, Cyrillic…) above 30 % → not English;
- * - Latin-script text of at least four words: not English when fewer than 12 % of its words are common English
- *   function words, or when accented letters (é, ñ, ü…) are above 3 % of the letters and English words below 25 %.
- * Limits: very short texts (under four words, e.g. "Merci", "ok") count as English, so they are never sent; English
- * text full of names, codes or jargon may look foreign (it is then translated needlessly, which is harmless); a
- * Latin-script language that shares many English words (Scots, some creoles) may pass as English; a message mixing
- * languages is judged on the whole, so a short foreign sentence inside English text is not caught.
+ * - fewer than four words → English (too little to judge; a short foreign greeting stays untranslated);
+ * - more common foreign function words ("je", "que", "und", "não"…) than common English ones, at least two → not
+ *   English;
+ * - accented letters (é, ñ, ü…) above 3 % of the letters while English function words are under 25 % of the words →
+ *   not English.
+ * Limits: languages outside the small foreign list (Polish, Turkish, Vietnamese…) are caught only through accents;
+ * English full of names, codes or jargon with a few foreign words may be sent needlessly (harmless: the model says
+ * it is English and translates it to itself); a message mixing languages is judged on the whole, so a short foreign
+ * sentence inside English text is not caught; very short messages are never translated.
  */
 export function needsTranslation(text: string): boolean {
 	const letters = [...text].filter((c) => /\p{L}/u.test(c));
 	if (letters.length === 0) return false;
 	const nonLatin = letters.filter((c) => !/\p{Script=Latin}/u.test(c)).length;
 	if (nonLatin / letters.length > 0.3) return true;
-	const words = text.toLowerCase().match(/[\p{L}']+/gu) ?? [];
+	const words =
+		text
+			.toLowerCase()
+			.replaceAll("\u2019", "'")
+			.match(/[\p{L}']+/gu) ?? [];
 	if (words.length < 4) return false;
-	const english = words.filter((w) => ENGLISH_STOPWORDS.has(w)).length / words.length;
-	const accented = letters.filter((c) => /[^a-zA-Z]/.test(c) && /\p{Script=Latin}/u.test(c)).length / letters.length;
-	if (english < 0.12) return true;
-	return accented > 0.03 && english < 0.25;
+	const english = words.filter((w) => ENGLISH_STOPWORDS.has(w)).length;
+	const foreign = words.filter((w) => FOREIGN_STOPWORDS.has(w)).length;
+	if (foreign >= 2 && foreign > english) return true;
+	const accented = letters.filter((c) => /[^a-zA-Z]/.test(c)).length / letters.length;
+	return accented > 0.03 && english / words.length < 0.25;
 }
 
 // ---- translation -------------------------------------------------------------------------------------------------
@@ -160,18 +181,30 @@ export async function translateMessages(
 		console.warn("messages not translated: the answer is not a list of translations");
 		return result;
 	}
-	const asked = new Set(items.map((m) => m.index));
+	const originals = new Map(items.map((m) => [m.index, m.text]));
+	const asked = new Set(originals.keys());
 	const seen = new Map<number, number>();
 	for (const entry of parsed.data) seen.set(entry.index, (seen.get(entry.index) ?? 0) + 1);
 	for (const entry of parsed.data) {
 		const text = entry.translation.trim();
 		// Only indices that were asked for, answered once, with text: anything else is not trusted.
 		if (!asked.has(entry.index) || seen.get(entry.index) !== 1 || !text) continue;
+		if (!numbersKept(originals.get(entry.index) ?? "", text)) continue;
 		result[entry.index] = { text, sourceLanguage: entry.language?.trim() || null, by: "claude" };
 	}
 	const missing = items.filter((m) => !result[m.index]).length;
 	if (missing > 0) console.warn(`${missing} of ${items.length} messages got no usable translation`);
 	return result;
+}
+
+/**
+ * Every number in the translation appears in the original: a translation keeps figures as written, so a new one
+ * (an amount, a date, an order number) means the model added something, and the translation is dropped.
+ */
+export function numbersKept(original: string, translation: string): boolean {
+	const digits = (s: string) => s.match(/\d+/g) ?? [];
+	const known = new Set(digits(original));
+	return digits(translation).every((n) => known.has(n));
 }
 
 /** The visible mark beside a translation in the PDF. */
