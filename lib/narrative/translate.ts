@@ -30,7 +30,10 @@ export const MAX_TRANSLATED_MESSAGES = 20;
 /** Each message is clipped to this many characters before it is sent. */
 export const MAX_TRANSLATED_CHARS = 2_000;
 export const DEFAULT_TRANSLATE_TIMEOUT_MS = 20_000;
-/** Room for 20 translations of 2,000 characters (about 10k tokens of English) plus JSON; below the SDK's non-streaming ceiling. */
+/**
+ * Room for 20 translations of 2,000 characters (about 10k tokens of English) plus JSON; below the SDK's
+ * non-streaming ceiling.
+ */
 const MAX_TOKENS = 16_000;
 
 /** The fake Messages API recognises a translation request by this opening line of the system prompt. */
