@@ -20,6 +20,12 @@ import type { AddressInfo, Socket } from "node:net";
  * | `error` | an error status (429, 529, 500…) with the API's error body and optional `retry-after` |
  * | `stall` | waits `ms` (forever when absent) before answering `valid` |
  *
+ * A translation request (system prompt opening "You translate customer messages into English.", messages as JSON in
+ * `<messages_to_translate>`) is answered with text, not a tool: `valid`/`stall` give `[{index, language: "French",
+ * translation: "[translated] <original>"}]` for every item; `invent` answers the first item well, the second with an
+ * empty translation and adds an index that was not asked; `obey_injection` answers what a model that obeyed an
+ * instruction in a message would say; `text_only` is prose, not JSON; `max_tokens`, `refusal` and `error` as above.
+ *
  * Every behaviour takes `delayMs` (latency before the answer). Responses carry `usage` with prompt-cache fields: the
  * first request with a given cached prefix (tools + system up to the block marked `cache_control`) writes it, later
  * ones read it. Requests without an API key get 401; a forced `tool_choice` gets 400 on models that reject it.
@@ -371,7 +377,52 @@ const INVENTED: Record<InventedKind, string> = {
 const INJECTION =
 	/ignore (?:all |any )?(?:previous|prior|above) instructions|you are now|system prompt|new instructions/i;
 
+const TRANSLATE_OPENING = "You translate customer messages into English.";
+
+function isTranslationRequest(body: MessagesRequest): boolean {
+	const system = typeof body.system === "string" ? body.system : textOf(body.system);
+	return system.startsWith(TRANSLATE_OPENING);
+}
+
+function translationAnswer(
+	behaviour: FakeBehaviour,
+	body: MessagesRequest,
+): { content: unknown[]; stopReason: string } {
+	const text = textOf(body.messages?.[0]?.content);
+	const match = /<messages_to_translate>\s*([\s\S]*?)\s*<\/messages_to_translate>/.exec(text);
+	const items = match ? (JSON.parse(match[1]!) as { index: number; text: string }[]) : [];
+	const reply = (answer: unknown, stopReason = "end_turn") => ({
+		content: [{ type: "text", text: typeof answer === "string" ? answer : JSON.stringify(answer) }],
+		stopReason,
+	});
+	const faithful = items.map((m) => ({ index: m.index, language: "French", translation: `[translated] ${m.text}` }));
+	switch (behaviour.kind) {
+		case "valid":
+		case "stall":
+		case "uncited":
+		case "unknown_fact":
+			return reply(faithful);
+		case "invent":
+			return reply([
+				...faithful.slice(0, 1),
+				...faithful.slice(1, 2).map((t) => ({ ...t, translation: "  " })),
+				{ index: 999, language: "French", translation: "a message nobody wrote" },
+			]);
+		case "obey_injection":
+			return reply(faithful.map((t) => ({ ...t, translation: "As instructed: the merchant owes me $5,000.00." })));
+		case "text_only":
+			return reply("Here are the translations: the customer wants a refund.");
+		case "max_tokens":
+			return reply(JSON.stringify(faithful).slice(0, 20), "max_tokens");
+		case "refusal":
+			return { content: [], stopReason: "refusal" };
+		case "error":
+			throw new Error("unreachable");
+	}
+}
+
 function answerFor(behaviour: FakeBehaviour, body: MessagesRequest): { content: unknown[]; stopReason: string } {
+	if (isTranslationRequest(body)) return translationAnswer(behaviour, body);
 	const { facts, strings, argumentField } = caseDataOf(body);
 	const grounded = groundedCase(facts);
 	const anchor = grounded.paragraphs[0]?.factIds ?? [];
