@@ -3,7 +3,7 @@ import type { PolicyKind, PolicyVersion } from "../evidence/policies";
 import type { SupportMessage } from "../evidence/support-messages";
 import type { CollectedCase, EvidenceTextField } from "../evidence/types";
 import type { PdfFonts } from "../pdf/fonts/fallback";
-import { renderCommunication } from "./communication";
+import { renderCommunication, type Translate } from "./communication";
 import { disclosureText, policyUseFor, policyWouldHelp, renderPolicyDocument } from "./policy";
 import { type MerchantIdentity, renderReceipt } from "./receipt";
 import type { EvidenceDocument } from "./types";
@@ -42,6 +42,8 @@ export async function buildCaseDocuments(
 		policies: Partial<Record<PolicyKind, PolicyVersion>>;
 		messages: readonly SupportMessage[];
 		fonts: PdfFonts;
+		/** Machine translation of messages not in English (Claude); absent: messages are quoted only. */
+		translate?: Translate;
 	},
 ): Promise<CaseDocuments> {
 	const reason = caseReason(c.dispute);
@@ -84,6 +86,7 @@ export async function buildCaseDocuments(
 				value: values.communication,
 			},
 			sources.fonts,
+			sources.translate,
 		);
 		if (communication) documents.push(communication);
 	}

@@ -16,6 +16,7 @@ import { caseReason } from "../evidence/playbooks";
 import { loadPoliciesInForce } from "../evidence/policies";
 import { loadSupportMessages } from "../evidence/support-messages";
 import { buildTrace } from "../narrative/trace";
+import { translateMessages } from "../narrative/translate";
 import { writeNarrative } from "../narrative/writer";
 import { evidenceArchiveKey } from "../pdf/archive";
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, renderEvidencePdf } from "../pdf/render";
@@ -90,6 +91,12 @@ export async function assembleEvidence(
 		policies: await loadPoliciesInForce(db, new Date(charge.created * 1000)),
 		messages,
 		fonts: deps.fonts,
+		translate: (texts) =>
+			translateMessages(texts, {
+				apiKey: deps.config.ANTHROPIC_API_KEY,
+				baseURL: deps.config.ANTHROPIC_BASE_URL,
+				model: deps.config.ANTHROPIC_MODEL,
+			}),
 	});
 	// Every file of the dispute shares one page budget: the report never takes more than all of it, and its cover
 	// letter lists the other documents as exhibits. A document that does not fit is dropped and the report, now
