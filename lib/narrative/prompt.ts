@@ -1,4 +1,4 @@
-import { caseReason, type DisputeReason } from "../evidence/playbooks";
+import { caseReason, type DisputeReason } from "../evidence/dispute-reasons";
 import type { EvidenceCase, EvidenceTextField } from "../evidence/types";
 import { EXHIBIT_TITLES, letterPoints } from "./letter";
 import { REASON_FIELD } from "./template";

@@ -1,6 +1,7 @@
+import { caseReason } from "../evidence/dispute-reasons";
 import { factIndex, kindSlug } from "../evidence/facts";
 import { ActivityKinds } from "../evidence/kinds";
-import { caseReason, PLAYBOOKS, type Playbook, playbookFor, type SectionName } from "../evidence/playbooks";
+import { PLAYBOOKS, type Playbook, playbookFor, type SectionName } from "../evidence/playbooks";
 import { FIELD_LIMIT, fitText } from "../evidence/text";
 import type { EvidenceCase, EvidenceTextField, Fact, Narrative, NarrativeParagraph } from "../evidence/types";
 import { formatDate } from "../format";
