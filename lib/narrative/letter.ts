@@ -4,9 +4,10 @@
  * point is built by code from the case's facts (and Visa CE 3.0's result), so it claims nothing the facts do not
  * show and carries the ids it rests on for the dispute's record — ids that are never printed.
  */
-import { kindSlug } from "../evidence/facts";
+
 import { ActivityKinds } from "../evidence/kinds";
 import type { EvidenceCase, Fact } from "../evidence/types";
+import { kindSlug } from "../evidence/usage-facts";
 import { formatDate, plural } from "../format";
 
 /** Sections of the evidence report a point can refer to; the PDF numbers them as exhibits. */

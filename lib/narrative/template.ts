@@ -1,9 +1,10 @@
 import { caseReason } from "../evidence/dispute-reasons";
-import { factIndex, kindSlug } from "../evidence/facts";
+import { factIndex } from "../evidence/facts";
 import { ActivityKinds } from "../evidence/kinds";
 import { PLAYBOOKS, type Playbook, playbookFor, type SectionName } from "../evidence/playbooks";
 import { FIELD_LIMIT, fitText } from "../evidence/text";
 import type { EvidenceCase, EvidenceTextField, Fact, Narrative, NarrativeParagraph } from "../evidence/types";
+import { kindSlug } from "../evidence/usage-facts";
 import { formatDate } from "../format";
 import { buildAccessLog } from "./access-log";
 import { type Ce3Summary, claimOf, letterPoints } from "./letter";
