@@ -6,7 +6,8 @@ import type { EvidenceCase, EvidenceTextField, Narrative, NarrativeParagraph } f
 import { formatDate } from "../format";
 import { buildAccessLog } from "./access-log";
 import { cancelledBeforeCharge, closing, SECTIONS } from "./case-paragraphs";
-import { type Ce3Summary, letterPoints } from "./letter";
+import { letterPoints } from "./decisive-points";
+import type { Ce3Summary } from "./letter";
 import { rebuttalSentence } from "./rebuttal";
 import { quote, type Sentence, Writer } from "./sentence-writer";
 
