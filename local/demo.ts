@@ -1,6 +1,6 @@
 // `npm run demo`: `npm run dev`, then a dispute of each of five reasons, followed through the pipeline to `submitted`.
 
-import type { DisputeReason } from "../lib/evidence/playbooks";
+import type { DisputeReason } from "../lib/evidence/dispute-reasons";
 import { formatGrade } from "../lib/grade/checklist";
 import { startDevSession } from "./dev-session";
 import { gradeDispute } from "./grade-client";

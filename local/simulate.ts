@@ -2,7 +2,7 @@
 // opens a dispute on a demo charge in the Stripe emulator of a running `npm run dev` and delivers the signed
 // `charge.dispute.created` webhook to the Worker.
 import { parseArgs } from "node:util";
-import { DISPUTE_REASONS, isDisputeReason } from "../lib/evidence/playbooks";
+import { DISPUTE_REASONS, isDisputeReason } from "../lib/evidence/dispute-reasons";
 import { readSessionFile } from "./dev-session";
 import { LOCAL_STRIPE_SECRET_KEY, LOCAL_WEBHOOK_SECRET, resolveLocalConfig } from "./env";
 import { simulateDispute } from "./webhook";

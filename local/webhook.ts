@@ -1,5 +1,5 @@
 import Stripe from "stripe";
-import type { DisputeReason } from "../lib/evidence/playbooks";
+import type { DisputeReason } from "../lib/evidence/dispute-reasons";
 
 /** Signs an event as Stripe would and posts it to the Worker's webhook endpoint. */
 export async function deliverEvent(workerUrl: string, webhookSecret: string, event: unknown): Promise<Response> {

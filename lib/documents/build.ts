@@ -1,4 +1,4 @@
-import { caseReason } from "../evidence/playbooks";
+import { caseReason } from "../evidence/dispute-reasons";
 import type { PolicyKind, PolicyVersion } from "../evidence/policies";
 import type { SupportMessage } from "../evidence/support-messages";
 import type { CollectedCase, EvidenceTextField } from "../evidence/types";

@@ -2,8 +2,10 @@ import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { assessments } from "../../schema";
 import type { Db } from "../db/client";
+import type { StrengthAssessment } from "./case-strength";
 import { assessCe3, type Ce3Result } from "./ce3";
-import { complianceProgram, keyFactCoverage, playbookFor, type StrengthAssessment, skipReasonOf } from "./playbooks";
+import { complianceProgram, skipReasonOf } from "./dispute-reasons";
+import { keyFactCoverage, playbookFor } from "./playbooks";
 import { lowerForRedFlags, type RedFlag } from "./red-flags";
 import type { CollectedCase } from "./types";
 

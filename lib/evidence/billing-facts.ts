@@ -1,16 +1,9 @@
 import { formatAmount, formatDate, formatDateTime, humanise } from "../format";
 import { isRenewal } from "./billing";
-import type { CaseParts, Fact, FactSource } from "./types";
+import type { AddFact } from "./fact-sink";
+import type { CaseParts } from "./types";
 
 /** Facts of the charge's refunds and of Stripe Billing (invoice, subscription), for `buildFacts`. */
-
-export type AddFact = (
-	id: string,
-	label: string,
-	value: Fact["value"] | undefined,
-	display: string,
-	source: FactSource,
-) => void;
 
 /**
  * Refunds made before the dispute was opened: the defence a reviewer looks for ("credit already processed"), with

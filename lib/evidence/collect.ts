@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { listArtifacts } from "./artifacts";
 import { collectBilling, isRenewal } from "./billing";
 import { loadCancellationState } from "./cancellations";
-import { buildFacts, CANCEL_KINDS } from "./facts";
+import { buildFacts } from "./facts";
 import { loadActivityKinds } from "./kind-labels";
 import { matchAccount, summariseAccount } from "./match";
 import { gateRedFlags } from "./red-flags";
@@ -19,6 +19,7 @@ import {
 } from "./stripe-facts";
 import type { CaseParts, CollectedCase } from "./types";
 import { checkPurchaseIp, summariseChargeWindow, summariseUsage } from "./usage";
+import { CANCEL_KINDS } from "./usage-facts";
 
 export interface CollectDeps {
 	db: Db;

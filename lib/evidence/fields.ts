@@ -1,5 +1,6 @@
 import { PermanentError } from "../errors";
-import { caseReason, PLAYBOOKS } from "./playbooks";
+import { caseReason } from "./dispute-reasons";
+import { PLAYBOOKS } from "./playbooks";
 import { FIELD_LIMIT, fitText, TOTAL_LIMIT } from "./text";
 import {
 	EVIDENCE_TEXT_FIELDS,

@@ -1,46 +1,23 @@
-import type { EvidenceCase, EvidenceFileField, EvidenceTextField, Fact } from "./types";
+import {
+	assess,
+	authorisationStrength,
+	deliveryStrength,
+	factsOf,
+	grade,
+	is,
+	num,
+	priorRefundDefence,
+	refundedInFull,
+	type StrengthAssessment,
+} from "./case-strength";
+import { caseReason, type DisputeReason } from "./dispute-reasons";
+import type { EvidenceCase, EvidenceFileField, EvidenceTextField } from "./types";
 
 /**
  * One playbook per Stripe dispute reason: the facts that carry the argument, the evidence text fields filled, the
  * file field the evidence report goes in, the argument itself, and an assessment of whether the case is worth
  * fighting. The template writer, the evidence fields and the assessment all read this one table.
  */
-
-/** Every reason Stripe gives a dispute (`dispute.reason`); each has a playbook. */
-export const DISPUTE_REASONS = [
-	"bank_cannot_process",
-	"check_returned",
-	"credit_not_processed",
-	"customer_initiated",
-	"debit_not_authorized",
-	"duplicate",
-	"fraudulent",
-	"general",
-	"incorrect_account_details",
-	"insufficient_funds",
-	"noncompliant",
-	"product_not_received",
-	"product_unacceptable",
-	"subscription_canceled",
-	"unrecognized",
-] as const;
-export type DisputeReason = (typeof DISPUTE_REASONS)[number];
-
-export function isDisputeReason(value: string): value is DisputeReason {
-	return (DISPUTE_REASONS as readonly string[]).includes(value);
-}
-
-export type Strength = "strong" | "moderate" | "weak";
-
-export interface StrengthAssessment {
-	strength: Strength;
-	/** True when the facts contradict the case or nothing links the cardholder to the purchase. */
-	tooWeak: boolean;
-	/** Why it is weak or too weak, for the dashboard; null when strong. */
-	reason: string | null;
-	/** Signals that supported the case (fact ids), for the dashboard. */
-	signals: string[];
-}
 
 /** Sections of the written case, in the order the template writes them. */
 export type SectionName =
@@ -87,82 +64,6 @@ const IDENTIFYING: EvidenceTextField[] = [
 	"service_date",
 	"access_activity_log",
 ];
-
-type FactMap = Map<string, Fact>;
-
-function factsOf(c: EvidenceCase): FactMap {
-	return new Map(c.facts.map((f) => [f.id, f]));
-}
-const num = (f: FactMap, id: string) => (typeof f.get(id)?.value === "number" ? (f.get(id)!.value as number) : 0);
-const is = (f: FactMap, id: string, value: Fact["value"]) => f.get(id)?.value === value;
-
-/** Signals that tie the cardholder to the account and the purchase, each a fact id when present. */
-function authorisationSignals(f: FactMap): string[] {
-	const signals: string[] = [];
-	if (f.has("account.id")) signals.push("account.id");
-	if (is(f, "account.email_matches_payment", true)) signals.push("account.email_matches_payment");
-	if (is(f, "purchase.ip_seen_before", true)) signals.push("purchase.ip_seen_before");
-	if (is(f, "purchase.device_seen_before", true)) signals.push("purchase.device_seen_before");
-	if (num(f, "prior.undisputed") > 0) signals.push("prior.undisputed");
-	if (is(f, "charge.checks.cvc", "pass")) signals.push("charge.checks.cvc");
-	if (is(f, "charge.checks.address_postal_code", "pass") || is(f, "charge.checks.address_line1", "pass"))
-		signals.push(
-			f.has("charge.checks.address_postal_code") ? "charge.checks.address_postal_code" : "charge.checks.address_line1",
-		);
-	const tds = f.get("charge.three_d_secure")?.value;
-	if (tds === "authenticated" || tds === "attempt_acknowledged") signals.push("charge.three_d_secure");
-	if (f.has("charge.wallet")) signals.push("charge.wallet");
-	if (useAfterCharge(f) > 0) signals.push(f.has("use.after_charge") ? "use.after_charge" : "usage.after_charge");
-	if (num(f, "login.before_charge") + num(f, "login.after_charge") > 0) signals.push("login.before_charge");
-	return signals;
-}
-
-/** Uses of the service after the charge: the kinds that are use, else (no breakdown) all activity. */
-function useAfterCharge(f: FactMap): number {
-	return f.has("use.after_charge") ? num(f, "use.after_charge") : num(f, "usage.after_charge");
-}
-
-function grade(signals: string[], strongAt: number, moderateAt: number): Strength {
-	return signals.length >= strongAt ? "strong" : signals.length >= moderateAt ? "moderate" : "weak";
-}
-
-function assess(strength: Strength, signals: string[], weakWhy: string, tooWeak?: string | null): StrengthAssessment {
-	if (tooWeak) return { strength: "weak", tooWeak: true, reason: tooWeak, signals };
-	return { strength, tooWeak: false, reason: strength === "strong" ? null : weakWhy, signals };
-}
-
-/** Fraud-like reasons: was it the cardholder? */
-function authorisationStrength(c: EvidenceCase): StrengthAssessment {
-	const f = factsOf(c);
-	const signals = authorisationSignals(f);
-	const s = grade(signals, 4, 2);
-	const none =
-		!f.has("account.id") && num(f, "prior.undisputed") === 0 && !signals.some((x) => x.startsWith("charge."))
-			? "nothing links the cardholder to the purchase: no matching account, no earlier undisputed payments and no passed card checks, 3-D Secure or wallet"
-			: null;
-	return assess(s, signals, `only ${signals.length} signal(s) tie the cardholder to the purchase`, none);
-}
-
-/** Delivery-like reasons: was the service received and used? */
-function deliveryStrength(c: EvidenceCase): StrengthAssessment {
-	const f = factsOf(c);
-	// Logins and support messages show access, not use: they never count as delivery on their own.
-	const signals = [f.has("use.after_charge") ? "use.after_charge" : "usage.after_charge", "artifacts.count"].filter(
-		(id) => num(f, id) > 0,
-	);
-	if (num(f, "usage.after_service_start") > 0 && useAfterCharge(f) > 0) signals.push("usage.after_service_start");
-	if (f.has("account.terms_accepted_at")) signals.push("account.terms_accepted_at");
-	const s = grade(signals, 3, 1);
-	const none =
-		!f.has("account.id") || num(f, "usage.total") === 0 || (f.has("use.total") && num(f, "use.total") === 0)
-			? "no account activity shows the service was delivered or used (logins and support messages are not use)"
-			: null;
-	return assess(s, signals, "little activity shows the service was used after the payment", none);
-}
-
-function refundedInFull(f: FactMap): boolean {
-	return is(f, "charge.refunded", true);
-}
 
 const PLAYBOOK_LIST: Playbook[] = [
 	{
@@ -444,17 +345,6 @@ const PLAYBOOK_LIST: Playbook[] = [
 	},
 ];
 
-/**
- * A refund of the whole disputed amount made before the dispute was opened is the defence (Visa 13.6 lists
- * "credit processed"), whatever the reason: the case is strong, never too weak. A refund after the dispute
- * opened leaves the reason's own assessment.
- */
-function priorRefundDefence(c: EvidenceCase): StrengthAssessment | null {
-	const f = factsOf(c);
-	if (!is(f, "refund.prior.covers_dispute", true)) return null;
-	return { strength: "strong", tooWeak: false, reason: null, signals: ["refund.prior.id", "refund.prior.total"] };
-}
-
 export const PLAYBOOKS: Readonly<Record<string, Playbook>> = Object.fromEntries(
 	PLAYBOOK_LIST.map((p) => [p.reason, { ...p, strength: (c: EvidenceCase) => priorRefundDefence(c) ?? p.strength(c) }]),
 );
@@ -465,41 +355,6 @@ export const PLAYBOOKS: Readonly<Record<string, Playbook>> = Object.fromEntries(
  */
 export function playbookFor(reason: string, networkReasonCode?: string | null): Playbook {
 	return PLAYBOOKS[caseReason({ reason, networkReasonCode: networkReasonCode ?? null })] ?? PLAYBOOKS.general!;
-}
-
-/** Stripe reasons a fraud code (Visa 10.x) also covers: an unrecognised payment keeps its own playbook. */
-const SAME_FAMILY: Partial<Record<DisputeReason, readonly string[]>> = { fraudulent: ["unrecognized"] };
-
-/**
- * Visa and Mastercard reason codes that name one Stripe reason. Codes that cover several complaints (Mastercard
- * 4853 "cardholder dispute", Visa 13.5 "misrepresentation" aside) are left to the Stripe reason.
- */
-const NETWORK_CODES: readonly [RegExp, DisputeReason][] = [
-	[/^10\.\d+$/, "fraudulent"],
-	[/^12\.6(\.\d+)?$/, "duplicate"],
-	[/^13\.1$/, "product_not_received"],
-	[/^13\.2$/, "subscription_canceled"],
-	[/^13\.[35]$/, "product_unacceptable"],
-	[/^13\.[67]$/, "credit_not_processed"],
-	[/^(4837|4840|4849|4863|4870|4871)$/, "fraudulent"],
-	[/^4834$/, "duplicate"],
-	[/^4841$/, "subscription_canceled"],
-	[/^4855$/, "product_not_received"],
-	[/^4860$/, "credit_not_processed"],
-];
-
-/** The reason whose playbook answers a dispute: its network reason code's when that names one, else Stripe's. */
-export function caseReason(dispute: { reason: string; networkReasonCode: string | null }): string {
-	const routed = reasonOfNetworkCode(dispute.networkReasonCode);
-	if (!routed || SAME_FAMILY[routed]?.includes(dispute.reason)) return dispute.reason;
-	return routed;
-}
-
-/** The Stripe reason a network reason code stands for, or null when it names none. */
-export function reasonOfNetworkCode(code: string | null | undefined): DisputeReason | null {
-	const c = code?.trim();
-	if (!c) return null;
-	return NETWORK_CODES.find(([re]) => re.test(c))?.[1] ?? null;
 }
 
 /** Key facts of the playbook present in the case, and those missing (a prefix counts when any fact starts with it). */
@@ -515,32 +370,4 @@ export function keyFactCoverage(
 		(found ? present : missing).push(key);
 	}
 	return { present, missing };
-}
-
-/** Compliance program of a dispute: Visa or Mastercard compliance cases cost a network fee to counter. */
-export function complianceProgram(dispute: {
-	reason: string;
-	enhanced_eligibility_types?: readonly string[] | null;
-	payment_method_details?: { card?: { brand?: string | null } | null } | null;
-}): "visa_compliance" | "mastercard_compliance" | null {
-	const types = dispute.enhanced_eligibility_types ?? [];
-	if (types.includes("visa_compliance")) return "visa_compliance";
-	if ((types as readonly string[]).includes("mastercard_compliance")) return "mastercard_compliance";
-	if (dispute.reason !== "noncompliant") return null;
-	const brand = dispute.payment_method_details?.card?.brand;
-	return brand === "mastercard" ? "mastercard_compliance" : brand === "visa" ? "visa_compliance" : null;
-}
-
-/**
- * Why rebuttal does not answer a dispute at all, or null. A Klarna inquiry ignores evidence, so it is skipped; a
- * Klarna chargeback takes evidence like a card chargeback and is answered.
- */
-export function skipReasonOf(dispute: {
-	status: string;
-	payment_method_details?: { type?: string | null } | null;
-}): string | null {
-	if (dispute.payment_method_details?.type === "klarna" && dispute.status.startsWith("warning_")) {
-		return "Klarna inquiry: Klarna does not pass inquiry evidence to the issuer, so none is sent";
-	}
-	return null;
 }

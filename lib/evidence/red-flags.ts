@@ -1,4 +1,4 @@
-import type { StrengthAssessment } from "./playbooks";
+import type { StrengthAssessment } from "./case-strength";
 import type { CaseParts, Fact } from "./types";
 
 /**

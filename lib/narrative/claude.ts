@@ -1,6 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { z } from "zod";
-import { caseReason } from "../evidence/playbooks";
+import { caseReason } from "../evidence/dispute-reasons";
 import { FIELD_LIMIT } from "../evidence/text";
 import type { EvidenceCase, EvidenceTextField, Narrative, NarrativeParagraph } from "../evidence/types";
 import type { TimeBudget } from "./budget";

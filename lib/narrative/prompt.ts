@@ -1,6 +1,7 @@
-import { caseReason, type DisputeReason } from "../evidence/playbooks";
+import { caseReason, type DisputeReason } from "../evidence/dispute-reasons";
 import type { EvidenceCase, EvidenceTextField } from "../evidence/types";
-import { EXHIBIT_TITLES, letterPoints } from "./letter";
+import { letterPoints } from "./decisive-points";
+import { EXHIBIT_TITLES } from "./letter";
 import { REASON_FIELD } from "./template";
 
 /**

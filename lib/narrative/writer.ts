@@ -1,5 +1,5 @@
 import type { PipelineConfig } from "../config";
-import { caseReason } from "../evidence/playbooks";
+import { caseReason } from "../evidence/dispute-reasons";
 import type { EvidenceCase, Narrative } from "../evidence/types";
 import { type BudgetOptions, budgetMs, TimeBudget } from "./budget";
 import { type ClaudeDraft, ClaudeWriter, ClaudeWriterError, claudeFields } from "./claude";

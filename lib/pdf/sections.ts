@@ -7,7 +7,8 @@
 import { ActivityKinds } from "../evidence/kinds";
 import type { EvidenceCase, Narrative } from "../evidence/types";
 import { formatCount, formatMoney, formatStamp, humanize } from "../format";
-import { EXHIBIT_TITLES, letterPoints } from "../narrative/letter";
+import { letterPoints } from "../narrative/decisive-points";
+import { EXHIBIT_TITLES } from "../narrative/letter";
 import { access, hasAccess, hasThingsMade, hasUsage, thingsMade, thumbnailsKeep, usage } from "./activity-sections";
 import type { Limits } from "./budget";
 import { omissions } from "./budget";

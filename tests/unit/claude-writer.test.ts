@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DISPUTE_REASONS } from "../../lib/evidence/dispute-reasons";
 import { buildFacts } from "../../lib/evidence/facts";
-import { DISPUTE_REASONS } from "../../lib/evidence/playbooks";
 import type { CaseParts, EvidenceCase } from "../../lib/evidence/types";
 import { DEFAULT_MODEL } from "../../lib/narrative/claude";
 import { PRICES } from "../../lib/narrative/pricing";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCancellationState } from "../../lib/evidence/cancellations";
-import { CANCEL_KINDS } from "../../lib/evidence/facts";
 import { playbookFor } from "../../lib/evidence/playbooks";
+import { CANCEL_KINDS } from "../../lib/evidence/usage-facts";
 import { openTestDatabase, type TestDatabase } from "../support/database";
 import { makeEvidenceCase } from "../support/stripe-fixtures";
 

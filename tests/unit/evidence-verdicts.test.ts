@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { caseReason, reasonOfNetworkCode } from "../../lib/evidence/dispute-reasons";
 import { buildEvidenceFields } from "../../lib/evidence/fields";
-import { caseReason, playbookFor, reasonOfNetworkCode } from "../../lib/evidence/playbooks";
+import { playbookFor } from "../../lib/evidence/playbooks";
 import { writeTemplateNarrative } from "../../lib/narrative/template";
 import { makeEvidenceCase } from "../support/stripe-fixtures";
 

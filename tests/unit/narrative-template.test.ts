@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DISPUTE_REASONS } from "../../lib/evidence/playbooks";
+import { DISPUTE_REASONS } from "../../lib/evidence/dispute-reasons";
 import { FIELD_LIMIT } from "../../lib/evidence/text";
 import type { EvidenceCase, Fact } from "../../lib/evidence/types";
 import { buildAccessLog } from "../../lib/narrative/access-log";

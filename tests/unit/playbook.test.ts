@@ -1,16 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { AssessmentRow } from "../../lib/evidence/assess";
 import { AUTO_SUBMIT_ACTOR, submissionPolicy } from "../../lib/evidence/assess";
-import { buildEvidenceFields } from "../../lib/evidence/fields";
 import {
 	complianceProgram,
 	DISPUTE_REASONS,
 	type DisputeReason,
-	keyFactCoverage,
-	PLAYBOOKS,
-	playbookFor,
 	skipReasonOf,
-} from "../../lib/evidence/playbooks";
+} from "../../lib/evidence/dispute-reasons";
+import { buildEvidenceFields } from "../../lib/evidence/fields";
+import { keyFactCoverage, PLAYBOOKS, playbookFor } from "../../lib/evidence/playbooks";
 import { writeTemplateNarrative } from "../../lib/narrative/template";
 import { makeDispute, makeEvidenceCase } from "../support/stripe-fixtures";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { DISPUTE_REASONS } from "../../lib/evidence/dispute-reasons";
 import { buildFacts } from "../../lib/evidence/facts";
-import { DISPUTE_REASONS } from "../../lib/evidence/playbooks";
 import type { EvidenceCase, Narrative } from "../../lib/evidence/types";
 import { writeTemplateNarrative } from "../../lib/narrative/template";
 import { luhn, readTokens } from "../../lib/narrative/tokens";
