@@ -1,6 +1,13 @@
 import type Stripe from "stripe";
 import { unixToIso } from "../format";
-import type { ChargeSummary, CustomerSummary, DisputeSummary, PriorPayments, RefundRecord } from "./types";
+import type {
+	ChargeSummary,
+	CustomerSummary,
+	DisputeSummary,
+	FirstCardPayment,
+	PriorPayments,
+	RefundRecord,
+} from "./types";
 
 /** Pure mappings of Stripe objects into the case file. No network, no clock. */
 
@@ -131,16 +138,6 @@ export async function collectPriorPayments(
 	requestOptions?: Stripe.RequestOptions,
 ): Promise<PriorPayments> {
 	return (await collectPriorPaymentsWithFirst(stripe, customerId, disputedCharge, requestOptions)).prior;
-}
-
-/** The first earlier payment on the disputed card: for a renewal, the payment where the cardholder saved it. */
-export interface FirstCardPayment {
-	chargeId: string;
-	createdAt: string;
-	threeDSecure: string | null;
-	cvc: string | null;
-	addressPostalCode: string | null;
-	addressLine1: string | null;
 }
 
 /** The earliest succeeded charge before the disputed one on the same card (fingerprint), or null. */

@@ -9,7 +9,6 @@
 import type { BillingSummary } from "./billing";
 import type { CancellationState } from "./cancellations";
 import type { ActivityKindLabel } from "./kinds";
-import type { FirstCardPayment } from "./stripe-facts";
 
 export type FactSource = "stripe" | "merchant_db";
 
@@ -277,3 +276,13 @@ export type CaseParts = Omit<EvidenceCase, "facts"> & CaseExtras;
 
 /** The case as assembly collects it. */
 export type CollectedCase = EvidenceCase & CaseExtras;
+
+/** The first earlier payment on the disputed card: for a renewal, the payment where the cardholder saved it. */
+export interface FirstCardPayment {
+	chargeId: string;
+	createdAt: string;
+	threeDSecure: string | null;
+	cvc: string | null;
+	addressPostalCode: string | null;
+	addressLine1: string | null;
+}
