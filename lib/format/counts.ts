@@ -22,6 +22,15 @@ export function noun(count: number, one: string, many = `${one}s`): string {
 	return count === 1 ? one : many;
 }
 
+/** Below this many, a share is shown as a count (`3/7`): a percentage of a small sample claims more than it knows. */
+export const SHARE_AS_PERCENT_FROM = 30;
+
+/** `formatShare(3, 7)` → `3/7`; from 30 on, `formatShare(120, 200)` → `60 %`; nothing to share → `—`. */
+export function formatShare(part: number, whole: number): string {
+	if (!(whole > 0)) return "—";
+	return whole < SHARE_AS_PERCENT_FROM ? `${formatCount(part)}/${formatCount(whole)}` : formatPercent(part / whole);
+}
+
 /** `0.4567` → `46 %`. */
 export function formatPercent(ratio: number): string {
 	return `${Math.round(ratio * 100)} %`;

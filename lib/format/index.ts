@@ -2,7 +2,7 @@
  * The one formatting vocabulary of rebuttal: money, dates, counts and plurals, used alike by the evidence texts,
  * the PDF, the dashboard and notifications.
  */
-export { formatCount, formatPercent, noun, plural } from "./counts";
+export { formatCount, formatPercent, formatShare, noun, plural, SHARE_AS_PERCENT_FROM } from "./counts";
 export {
 	formatDate,
 	formatDateTime,

@@ -6,6 +6,7 @@ import {
 	formatDateTime,
 	formatDueIn,
 	formatMoney,
+	formatShare,
 	formatStamp,
 	noun,
 	plural,
@@ -80,5 +81,21 @@ describe("dates", () => {
 		expect(formatDueIn(new Date("2026-03-12T05:00:00Z"), now)).toBe("in 5 h");
 		expect(formatDueIn(new Date("2026-03-16T00:00:00Z"), now)).toBe("in 4 days");
 		expect(formatDueIn(new Date("2026-03-11T21:00:00Z"), now)).toBe("overdue by 3 h");
+	});
+});
+
+describe("shares of small and large samples", () => {
+	describe.each([
+		[3, 7, "3/7"],
+		[2, 3, "2/3"],
+		[0, 1, "0/1"],
+		[29, 29, "29/29"],
+		[18, 30, "60 %"],
+		[120, 200, "60 %"],
+		[0, 0, "—"],
+	])("formatShare(%i, %i)", (part, whole, expected) => {
+		it(`reads ${expected}`, () => {
+			expect(formatShare(part, whole)).toBe(expected);
+		});
 	});
 });

@@ -1,4 +1,4 @@
-import { formatAmount, formatDueIn, formatPercent } from "../../format";
+import { formatAmount, formatDueIn } from "../../format";
 
 /** How the dashboard prints amounts, times and links: the shared vocabulary of lib/format, with `—` for gaps. */
 
@@ -15,8 +15,6 @@ export function relative(iso: string | null, now = Date.now()) {
 	if (!iso) return "";
 	return formatDueIn(new Date(iso), new Date(now));
 }
-
-export const pct = formatPercent;
 
 export function disputeHref(id: string) {
 	return `/dashboard/disputes/${encodeURIComponent(id)}`;

@@ -1,8 +1,9 @@
+import { formatShare } from "../../../format";
 import type { whatWins } from "../../../outcomes/learn";
 import type { monitoringTrend } from "../../../outcomes/monitoring";
 import type { disputeRatio, outcomeStats } from "../../queries";
 import { BarChart, RatioGauge } from "../charts";
-import { money, pct } from "../format";
+import { money } from "../format";
 import { Layout } from "../layout";
 import { WhatWinsSection } from "../learn";
 import { MonitoringSection } from "../monitoring";
@@ -45,7 +46,7 @@ export function OutcomesPage(props: {
 			<h1>Outcomes</h1>
 			<div class="cards">
 				<div class="card">
-					<div class="n">{won + lost ? pct(won / (won + lost)) : "—"}</div>
+					<div class="n">{formatShare(won, won + lost)}</div>
 					<div class="l">
 						win rate ({won} won of {won + lost} decided)
 					</div>
@@ -89,7 +90,7 @@ export function OutcomesPage(props: {
 						bars={[...byMonth].map(([month, m]) => ({
 							label: month,
 							value: m.won + m.lost ? m.won / (m.won + m.lost) : 0,
-							display: m.won + m.lost ? pct(m.won / (m.won + m.lost)) : "—",
+							display: formatShare(m.won, m.won + m.lost),
 						}))}
 						empty="No dispute decided yet."
 					/>
@@ -116,7 +117,7 @@ export function OutcomesPage(props: {
 					bars={[...reasons].map(([reason, r]) => ({
 						label: reason.replace(/_/g, " "),
 						value: r.won / Math.max(1, r.won + r.lost),
-						display: pct(r.won / Math.max(1, r.won + r.lost)),
+						display: formatShare(r.won, r.won + r.lost),
 					}))}
 					empty="No dispute decided yet."
 				/>
@@ -145,7 +146,7 @@ export function OutcomesPage(props: {
 									<td>{r.reason}</td>
 									<td class="num">{r.won}</td>
 									<td class="num">{r.lost}</td>
-									<td class="num">{pct(r.won / Math.max(1, r.won + r.lost))}</td>
+									<td class="num">{formatShare(r.won, r.won + r.lost)}</td>
 									<td class="num">{money(r.recovered, r.currency)}</td>
 								</tr>
 							))}

@@ -1,10 +1,11 @@
 import { STAGES } from "../../../../schema";
+import { formatShare } from "../../../format";
 import type { needsAPerson } from "../../attention";
 import type { disputeRatio, overview } from "../../queries";
 import type { GlobalAction } from "../../registry";
 import { NeedsAPerson } from "../attention";
 import { DisputeTable } from "../dispute-table";
-import { money, pct } from "../format";
+import { money } from "../format";
 import { Layout, LIVE_REFRESH_SECONDS, StageBadge } from "../layout";
 
 type Overview = Awaited<ReturnType<typeof overview>>;
@@ -73,7 +74,7 @@ export function OverviewPage(props: {
 						<div class="l">awaiting review</div>
 					</a>
 					<a class="card" href="/dashboard/outcomes" style="text-decoration:none;color:inherit">
-						<div class="n">{decided ? pct(data.outcomes.won / decided) : "—"}</div>
+						<div class="n">{formatShare(data.outcomes.won, decided)}</div>
 						<div class="l">
 							win rate ({data.outcomes.won} won, {data.outcomes.lost} lost)
 						</div>
