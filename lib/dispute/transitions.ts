@@ -30,18 +30,7 @@ const NO_LONGER_ANSWERABLE = [
 ] as const satisfies readonly ReasonCode[];
 
 /** Every stage before an appeal: Stripe may offer one whatever rebuttal last saw of the dispute. */
-const BEFORE_APPEAL = [
-	"received",
-	"assembling",
-	"staged",
-	"awaiting_review",
-	"submitting",
-	"submitted",
-	"won",
-	"lost",
-	"skipped",
-	"failed",
-] as const satisfies readonly Stage[];
+const BEFORE_APPEAL: readonly Stage[] = STAGES.filter((s) => s !== "appealing" && s !== "appeal_submitted");
 
 /**
  * Every move of a dispute between stages, in one table. `move()` (lib/dispute/move.ts) is the only way a stage

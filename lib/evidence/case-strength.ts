@@ -1,3 +1,4 @@
+import { plural } from "../format";
 import type { EvidenceCase, Fact } from "./types";
 
 /** How strong a case is for fighting, from the signals its facts carry; each playbook picks its assessment from these. */
@@ -72,7 +73,12 @@ export function authorisationStrength(c: EvidenceCase): StrengthAssessment {
 		!f.has("account.id") && num(f, "prior.undisputed") === 0 && !signals.some((x) => x.startsWith("charge."))
 			? "nothing links the cardholder to the purchase: no matching account, no earlier undisputed payments and no passed card checks, 3-D Secure or wallet"
 			: null;
-	return assess(s, signals, `only ${signals.length} signal(s) tie the cardholder to the purchase`, none);
+	return assess(
+		s,
+		signals,
+		`only ${plural(signals.length, "signal")} ${signals.length === 1 ? "ties" : "tie"} the cardholder to the purchase`,
+		none,
+	);
 }
 
 /** Delivery-like reasons: was the service received and used? */

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Db } from "../db/client";
+import { plural } from "../format";
 import { isoText, queryRows } from "./sql";
 import { looksLikeIp, PURCHASE_IP_METADATA_KEYS } from "./stripe-facts";
 
@@ -207,7 +208,7 @@ export function qualifyCe3(
 		return {
 			status: "not_qualified",
 			failed: "fewer_than_two_prior_charges",
-			detail: `${priors.length} paid, undisputed prior charge(s) on the same card 120–365 days before the disputed one; Visa requires two`,
+			detail: `${plural(priors.length, "paid, undisputed prior charge")} on the same card 120–365 days before the disputed one; Visa requires two`,
 		};
 	}
 	let best: { pair: [Ce3Identity, Ce3Identity]; matched: Ce3Element[] } | null = null;
