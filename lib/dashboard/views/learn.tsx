@@ -62,32 +62,11 @@ export function WhatWinsSection(props: { wins: Wins }) {
 				<CountsTable title="Per amount band" rows={w.byAmountBand} />
 			</div>
 			<h3>Evidence fields present</h3>
-			{w.evidenceFields.length === 0 ? (
-				<p class="muted">No evidence recorded for a decided dispute yet.</p>
-			) : (
-				<table>
-					<thead>
-						<tr>
-							<th>Reason</th>
-							<th>Field</th>
-							<th>In won cases</th>
-							<th>In lost cases</th>
-						</tr>
-					</thead>
-					<tbody>
-						{w.evidenceFields.map((f) => (
-							<tr>
-								<td>{f.reason}</td>
-								<td>
-									<code>{f.field}</code>
-								</td>
-								<td>{f.inWon}</td>
-								<td>{f.inLost}</td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			)}
+			<PresenceTable
+				label="Field"
+				rows={w.evidenceFields.map((f) => ({ reason: f.reason, name: f.field, inWon: f.inWon, inLost: f.inLost }))}
+				empty="No evidence recorded for a decided dispute yet."
+			/>
 			<FactsTable facts={w.facts} />
 		</section>
 	);
@@ -102,32 +81,11 @@ function FactsTable(props: { facts: Wins["facts"] }) {
 				Disputes whose evidence rebuttal assembled, per reason: in how many won and how many lost cases a fact of the
 				family was there.
 			</p>
-			{props.facts.length === 0 ? (
-				<p class="muted">No fact recorded for a decided dispute yet.</p>
-			) : (
-				<table>
-					<thead>
-						<tr>
-							<th>Reason</th>
-							<th>Fact</th>
-							<th>In won cases</th>
-							<th>In lost cases</th>
-						</tr>
-					</thead>
-					<tbody>
-						{props.facts.map((f) => (
-							<tr>
-								<td>{f.reason}</td>
-								<td>
-									<code>{f.family}</code>
-								</td>
-								<td>{f.inWon}</td>
-								<td>{f.inLost}</td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			)}
+			<PresenceTable
+				label="Fact"
+				rows={props.facts.map((f) => ({ reason: f.reason, name: f.family, inWon: f.inWon, inLost: f.inLost }))}
+				empty="No fact recorded for a decided dispute yet."
+			/>
 		</div>
 	);
 }
@@ -155,5 +113,38 @@ export function CouldHaveHelped(props: { helped: Awaited<ReturnType<typeof could
 				<p class="muted">Nothing the won cases of this reason had that this one lacked.</p>
 			) : null}
 		</section>
+	);
+}
+
+/** Per reason, in how many won and lost cases something (an evidence field, a fact family) was present. */
+function PresenceTable(props: {
+	label: string;
+	rows: readonly { reason: string; name: string; inWon: string; inLost: string }[];
+	empty: string;
+}) {
+	if (props.rows.length === 0) return <p class="muted">{props.empty}</p>;
+	return (
+		<table>
+			<thead>
+				<tr>
+					<th>Reason</th>
+					<th>{props.label}</th>
+					<th>In won cases</th>
+					<th>In lost cases</th>
+				</tr>
+			</thead>
+			<tbody>
+				{props.rows.map((r) => (
+					<tr>
+						<td>{r.reason}</td>
+						<td>
+							<code>{r.name}</code>
+						</td>
+						<td>{r.inWon}</td>
+						<td>{r.inLost}</td>
+					</tr>
+				))}
+			</tbody>
+		</table>
 	);
 }
