@@ -193,3 +193,13 @@ export async function getEvidence(db: Db, disputeId: string): Promise<EvidenceRo
 	const [row] = await db.select().from(evidence).where(eq(evidence.disputeId, disputeId));
 	return row;
 }
+
+/** Which of these dispute ids rebuttal already records. */
+export async function knownDisputeIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+	if (ids.length === 0) return new Set();
+	const rows = await db
+		.select({ id: disputes.id })
+		.from(disputes)
+		.where(inArray(disputes.id, [...ids]));
+	return new Set(rows.map((r) => r.id));
+}

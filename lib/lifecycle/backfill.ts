@@ -1,9 +1,9 @@
-import { eq, inArray, lt, sql } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import { backfillClaims, backfillCursors, disputes } from "../../schema";
+import { backfillClaims, backfillCursors } from "../../schema";
 import type { Db } from "../db/client";
 import { isOpenStatus } from "../dispute/statuses";
-import { recordAttempt } from "../dispute/store";
+import { knownDisputeIds, recordAttempt } from "../dispute/store";
 import { describeError, isRetryable, RetryableError } from "../errors";
 import type { AssembleMessage, QueueSender } from "../messages";
 import { onBehalfOf } from "../stripe/client";
@@ -163,18 +163,9 @@ async function enqueueUnknown(
 	const open = page.filter((d) => isOpenStatus(d.status));
 	report.open += open.length;
 	if (open.length === 0) return;
-	const known = new Set(
-		(
-			await deps.db
-				.select({ id: disputes.id })
-				.from(disputes)
-				.where(
-					inArray(
-						disputes.id,
-						open.map((d) => d.id),
-					),
-				)
-		).map((r) => r.id),
+	const known = await knownDisputeIds(
+		deps.db,
+		open.map((d) => d.id),
 	);
 	for (const dispute of open) {
 		if (known.has(dispute.id)) {

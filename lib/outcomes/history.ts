@@ -1,9 +1,9 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { backfillCursors, disputes } from "../../schema";
 import type { Db } from "../db/client";
 import { reason } from "../dispute/reasons";
-import { recordAttempt } from "../dispute/store";
+import { knownDisputeIds, recordAttempt } from "../dispute/store";
 import { describeError, isRetryable, RetryableError } from "../errors";
 import { onBehalfOf } from "../stripe/client";
 import { stripeCall } from "../stripe/errors";
@@ -123,18 +123,9 @@ async function importAccount(deps: HistoryDeps, account: string | null, options:
 async function importPage(db: Db, account: string | null, page: Stripe.Dispute[], report: HistoryReport) {
 	const closed = page.filter((d) => outcomeOfStatus(d.status) !== null);
 	if (closed.length === 0) return;
-	const known = new Set(
-		(
-			await db
-				.select({ id: disputes.id })
-				.from(disputes)
-				.where(
-					inArray(
-						disputes.id,
-						closed.map((d) => d.id),
-					),
-				)
-		).map((r) => r.id),
+	const known = await knownDisputeIds(
+		db,
+		closed.map((d) => d.id),
 	);
 	for (const dispute of closed) {
 		const outcome = outcomeOfStatus(dispute.status)!;
