@@ -1,3 +1,4 @@
+export * from "./activity-summary";
 export * from "./assessments";
 export * from "./charges";
 export * from "./decide";

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { type ActivitySource, activitySource, activitySpan, type SpanRange } from "./activity-span";
 import { isoText, queryRows } from "./sql";
 
 /** Activity kinds (as slugs) that record a reactivation after a cancellation. */
@@ -22,39 +23,38 @@ export interface CancellationState {
 	reactivatedAt: string | null;
 }
 
-const slug = sql`regexp_replace(lower(kind), '[^a-z0-9]+', '_', 'g')`;
+const slug = sql`regexp_replace(lower(value), '[^a-z0-9]+', '_', 'g')`;
 
 /**
- * One aggregate over the account's activity before the charge (through the `(account_id, occurred_at)` index):
- * the latest cancellation, and the latest reactivation after it. It is the latest cancellation that counts
- * against a charge, and a reactivation after it undoes it — not the first cancellation ever.
+ * The latest cancellation before the charge, and the latest reactivation after it, over the account's activity
+ * counted by kind (lib/evidence/activity-span.ts). It is the latest cancellation that counts against a charge, and
+ * a reactivation after it undoes it — not the first cancellation ever.
  */
 export async function loadCancellationState(
 	db: Db,
 	accountId: string,
 	chargeAt: Date,
 	cancelKinds: readonly string[],
+	source?: ActivitySource,
 ): Promise<CancellationState> {
-	const at = chargeAt.toISOString();
-	const cancels = sql.join(
-		cancelKinds.map((k) => sql`${k}`),
-		sql`, `,
-	);
-	const reactivations = sql.join(
-		REACTIVATION_KINDS.map((k) => sql`${k}`),
-		sql`, `,
-	);
-	const [row] = await queryRows<{ cancelled: string | null; reactivated: string | null }>(
-		db,
-		sql`with c as (
-			select max(occurred_at) as at from rebuttal.activity
-			where account_id = ${accountId} and occurred_at < ${at}::timestamptz and ${slug} in (${cancels})
-		)
-		select ${isoText(sql`c.at`)} as cancelled,
-			(select ${isoText(sql`max(occurred_at)`)} from rebuttal.activity
-			 where account_id = ${accountId} and c.at is not null and occurred_at > c.at
-				and occurred_at < ${at}::timestamptz and ${slug} in (${reactivations})) as reactivated
-		from c`,
-	);
-	return { latestBeforeCharge: row?.cancelled ?? null, reactivatedAt: row?.reactivated ?? null };
+	const from = source ?? (await activitySource(db));
+	const beforeCharge = { at: chargeAt, inclusive: false };
+	const latestOf = async (kinds: readonly string[], range: SpanRange) => {
+		const [row] = await queryRows<{ at: string | null; exact: string | null }>(
+			db,
+			sql`select ${isoText(sql`max(last_at)`)} as at,
+				to_char(max(last_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as exact from (${activitySpan(from, accountId, "kind", range)}) s
+			where ${slug} in (${sql.join(
+				kinds.map((k) => sql`${k}`),
+				sql`, `,
+			)})`,
+		);
+		return { at: row?.at ?? null, exact: row?.exact ?? null };
+	};
+	const cancelled = await latestOf(cancelKinds, { to: beforeCharge });
+	// Reactivations strictly after the cancellation, to the microsecond.
+	const reactivated = cancelled.exact
+		? (await latestOf(REACTIVATION_KINDS, { from: { at: cancelled.exact, inclusive: false }, to: beforeCharge })).at
+		: null;
+	return { latestBeforeCharge: cancelled.at, reactivatedAt: reactivated };
 }

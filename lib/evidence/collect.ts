@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import type { Db } from "../db/client";
+import { activitySource } from "./activity-span";
 import { listArtifacts } from "./artifacts";
 import { collectBilling, isRenewal } from "./billing";
 import { loadCancellationState } from "./cancellations";
@@ -46,7 +47,8 @@ export async function collectEvidenceCase(
 	let rowsFetched = 0;
 	const chargeAt = new Date(charge.created * 1000);
 
-	const match = await matchAccount(db, charge, customer);
+	// Whether the activity summary is kept (lib/evidence/activity-span.ts), asked once for every query below.
+	const [match, source] = await Promise.all([matchAccount(db, charge, customer), activitySource(db)]);
 	if (match) rowsFetched += 1;
 	const account = match ? summariseAccount(match.row, match.matchedBy) : null;
 
@@ -55,17 +57,20 @@ export async function collectEvidenceCase(
 	const billing = await collectBilling(stripe, charge, deps.requestOptions);
 	const [usageResult, ipResult, artifactResult, prior, windowResult, refunds, cancellationState, activityKinds] =
 		await Promise.all([
-			account ? summariseUsage(db, account.id, chargeAt) : Promise.resolve({ usage: null, rowsFetched: 0 }),
+			account
+				? summariseUsage(db, account.id, chargeAt, undefined, source)
+				: Promise.resolve({ usage: null, rowsFetched: 0 }),
 			checkPurchaseIp(db, account?.id ?? null, chargeAt, purchaseIpFromStripe(charge), {
 				inferNearCharge: !isRenewal(billing),
+				source,
 			}),
 			account ? listArtifacts(db, account.id) : Promise.resolve({ artifacts: [], count: 0, rowsFetched: 0 }),
 			collectPriorPaymentsWithFirst(stripe, customerIdOf(charge, customer), charge, deps.requestOptions),
 			account
-				? summariseChargeWindow(db, account.id, chargeAt, servicePeriodStartOf(charge))
+				? summariseChargeWindow(db, account.id, chargeAt, servicePeriodStartOf(charge), source)
 				: Promise.resolve({ window: null, rowsFetched: 0 }),
 			collectRefunds(stripe, charge.id, deps.requestOptions),
-			account ? loadCancellationState(db, account.id, chargeAt, [...CANCEL_KINDS]) : Promise.resolve(null),
+			account ? loadCancellationState(db, account.id, chargeAt, [...CANCEL_KINDS], source) : Promise.resolve(null),
 			account ? loadActivityKinds(db) : Promise.resolve([]),
 		]);
 	rowsFetched += usageResult.rowsFetched + ipResult.rowsFetched + artifactResult.rowsFetched + windowResult.rowsFetched;

@@ -1,5 +1,13 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import {
+	type ActivitySource,
+	activitySource,
+	activitySpan,
+	type Bound,
+	type Dimension,
+	type SpanRange,
+} from "./activity-span";
 import { isoText, queryRows } from "./sql";
 import type {
 	AccessPoint,
@@ -12,9 +20,10 @@ import type {
 } from "./types";
 
 /**
- * Usage facts from `rebuttal.activity`, computed by SQL aggregates over the account's rows (index
- * `(account_id, occurred_at)`). No query returns more than its limit, so the rows fetched stay the same for a
- * thousand or a million activity rows.
+ * Usage facts from the account's activity, computed by SQL aggregates over its span (lib/evidence/activity-span.ts:
+ * the daily summary plus the edges of a range, or the rows themselves). No query returns more than its limit, and
+ * with the summary none reads more than the account's buckets and the rows of the days at a range's edges, so the
+ * work stays nearly the same for a thousand or a million activity rows.
  */
 
 export interface UsageLimits {
@@ -49,15 +58,18 @@ export async function summariseUsage(
 	accountId: string,
 	chargeCreatedAt: Date,
 	limits?: Partial<UsageLimits>,
+	source?: ActivitySource,
 ): Promise<{ usage: UsageSummary | null; rowsFetched: number }> {
 	const l = { ...DEFAULT_USAGE_LIMITS, ...limits };
+	const from = source ?? (await activitySource(db));
 	const charge = chargeCreatedAt.toISOString();
 	const mine = sql`account_id = ${accountId}`;
 	const after = sql`occurred_at > ${charge}::timestamptz`;
+	const all = (by: Dimension) => activitySpan(from, accountId, by);
+	const afterCharge = activitySpan(from, accountId, "kind", { from: { at: chargeCreatedAt, inclusive: false } });
 
-	// Independent queries, sent together: with a pool each runs on its own connection, so the account's rows are
-	// read by all of them at once rather than one after another. The distinct IP and device counts come with the
-	// top IPs and devices (the number of groups), not from passes of their own.
+	// Independent queries, sent together: with a pool each runs on its own connection. The distinct IP and device
+	// counts come with the top IPs and devices (the number of groups), not from passes of their own.
 	const [totals, kinds, weeks, ips, devices, recent] = await Promise.all([
 		queryRows<{
 			total: number;
@@ -67,20 +79,23 @@ export async function summariseUsage(
 			last_after_at: string | null;
 		}>(
 			db,
-			sql`select count(*)::int as total,
-				${isoText(sql`min(occurred_at)`)} as first_at,
-				${isoText(sql`max(occurred_at)`)} as last_at,
-				(count(*) filter (where ${after}))::int as after_charge,
-				${isoText(sql`max(occurred_at) filter (where ${after})`)} as last_after_at
-			from rebuttal.activity where ${mine}`,
+			sql`select w.total, w.first_at, w.last_at, a.after_charge, a.last_after_at
+			from (select coalesce(sum(events), 0)::int as total, ${isoText(sql`min(first_at)`)} as first_at,
+					${isoText(sql`max(last_at)`)} as last_at from (${all("kind")}) s) w,
+				(select coalesce(sum(events), 0)::int as after_charge, ${isoText(sql`max(last_at)`)} as last_after_at
+					from (${afterCharge}) s) a`,
 		),
 		queryRows<{ kind: string; count: number; first_at: string; last_at: string; after_charge: number }>(
 			db,
 			sql`with k as (
-				select coalesce(kind, ${UNSPECIFIED_KIND}) as kind, count(*) as n, min(occurred_at) as f,
-					max(occurred_at) as l, count(*) filter (where ${after}) as a
-				from rebuttal.activity where ${mine} group by 1
-			), r as (select k.*, row_number() over (order by n desc, kind) as rn from k)
+				select coalesce(value, ${UNSPECIFIED_KIND}) as kind, sum(events) as n, min(first_at) as f, max(last_at) as l
+				from (${all("kind")}) s group by 1
+			), a as (
+				select coalesce(value, ${UNSPECIFIED_KIND}) as kind, sum(events) as a from (${afterCharge}) s group by 1
+			), r as (
+				select k.*, coalesce(a.a, 0) as a, row_number() over (order by k.n desc, k.kind) as rn
+				from k left join a on a.kind = k.kind
+			)
 			select case when rn <= ${l.maxKinds} then kind else ${OTHER_KIND} end as kind,
 				sum(n)::int as count, ${isoText(sql`min(f)`)} as first_at, ${isoText(sql`max(l)`)} as last_at,
 				sum(a)::int as after_charge
@@ -88,17 +103,18 @@ export async function summariseUsage(
 		),
 		queryRows<{ week: string; count: number }>(
 			db,
-			// Grouped by the week's number and formatted after: per row only the epoch's arithmetic, to_char once per
-			// week. Week n starts on Monday n weeks after Monday 1969-12-29 00:00 UTC (259,200 s before the epoch):
-			// the same weeks as date_trunc('week', occurred_at at time zone 'UTC'), at a third less of the time.
+			// Grouped by the week's number and formatted after: per bucket only the epoch's arithmetic, to_char once
+			// per week. Week n starts on Monday n weeks after Monday 1969-12-29 00:00 UTC (259,200 s before the
+			// epoch): the weeks of date_trunc('week', occurred_at at time zone 'UTC'). Weeks begin at midnight, so a
+			// day's bucket lies in one week, the week of its first activity.
 			sql`select to_char(to_timestamp(week * 604800 - 259200) at time zone 'UTC', 'YYYY-MM-DD') as week,
 				count::int as count from (
-				select floor((date_part('epoch', occurred_at) + 259200) / 604800) as week, count(*) as count
-				from rebuttal.activity where ${mine} and occurred_at is not null
+				select floor((date_part('epoch', first_at) + 259200) / 604800) as week, sum(events) as count
+				from (${all("kind")}) s where first_at is not null
 				group by 1 order by 1 desc limit ${l.maxWeeks}) w`,
 		),
-		topAccessPoints(db, accountId, "ip", l.maxAccessPoints),
-		topAccessPoints(db, accountId, "device_id", l.maxAccessPoints),
+		topAccessPoints(db, all("ip"), l.maxAccessPoints),
+		topAccessPoints(db, all("device"), l.maxAccessPoints),
 		// Ordered by the table's timestamp (qualified: a bare `occurred_at` would name the formatted text column,
 		// which sorts the same but cannot use the (account_id, occurred_at) index).
 		queryRows<{ occurred_at: string; kind: string | null; ip: string | null; device_id: string | null }>(
@@ -143,20 +159,14 @@ export async function summariseUsage(
 }
 
 /** The most used values of `column` (with their counts and first and last use), and how many values there are. */
-async function topAccessPoints(
-	db: Db,
-	accountId: string,
-	column: "ip" | "device_id",
-	limit: number,
-): Promise<{ top: AccessPoint[]; distinct: number }> {
-	const col = sql.raw(column);
+async function topAccessPoints(db: Db, span: SQL, limit: number): Promise<{ top: AccessPoint[]; distinct: number }> {
 	const rows = await queryRows<{ value: string; count: number; first_at: string; last_at: string; groups: number }>(
 		db,
 		// count(*) over () is taken over the groups before the limit: the number of distinct values.
-		sql`select ${col} as value, count(*)::int as count, ${isoText(sql`min(occurred_at)`)} as first_at,
-			${isoText(sql`max(occurred_at)`)} as last_at, (count(*) over ())::int as groups
-		from rebuttal.activity where account_id = ${accountId} and ${col} is not null
-		group by ${col} order by 2 desc, 1 limit ${limit}`,
+		sql`select value, sum(events)::int as count, ${isoText(sql`min(first_at)`)} as first_at,
+			${isoText(sql`max(last_at)`)} as last_at, (count(*) over ())::int as groups
+		from (${span}) s where value is not null
+		group by value order by 2 desc, 1 limit ${limit}`,
 	);
 	return {
 		top: rows.map((r) => ({ value: r.value, count: Number(r.count), firstAt: r.first_at, lastAt: r.last_at })),
@@ -179,7 +189,7 @@ export async function checkPurchaseIp(
 	accountId: string | null,
 	chargeCreatedAt: Date,
 	known: { ip: string; source: PurchaseIpSource } | null,
-	options: { inferNearCharge: boolean } = { inferNearCharge: true },
+	options: { inferNearCharge: boolean; source?: ActivitySource } = { inferNearCharge: true },
 ): Promise<{ purchaseIp: PurchaseIp | null; rowsFetched: number }> {
 	let rowsFetched = 0;
 	let ip = known?.ip ?? null;
@@ -208,11 +218,16 @@ export async function checkPurchaseIp(
 		source = CHECKOUT_KIND.test(near[0].kind ?? "") ? "checkout_event" : "activity_near_charge";
 		observedAt = near[0].occurred_at;
 	}
+	// Earlier use: before the charge, and before the activity the IP was taken from.
+	const cutoff =
+		observedAt && Date.parse(observedAt) < chargeCreatedAt.getTime() ? new Date(observedAt) : chargeCreatedAt;
+	const earlier = activitySpan(options.source ?? (await activitySource(db)), accountId, "ip", {
+		to: { at: cutoff, inclusive: false },
+	});
 	const prior = await queryRows<{ n: number; first_at: string | null }>(
 		db,
-		sql`select count(*)::int as n, ${isoText(sql`min(occurred_at)`)} as first_at from rebuttal.activity
-		where account_id = ${accountId} and ip = ${ip} and occurred_at < ${charge}::timestamptz
-			${observedAt ? sql`and occurred_at < ${observedAt}::timestamptz` : sql``}`,
+		sql`select coalesce(sum(events), 0)::int as n, ${isoText(sql`min(first_at)`)} as first_at
+		from (${earlier}) s where value = ${ip}`,
 	);
 	rowsFetched += prior.length;
 	return {
@@ -227,10 +242,12 @@ export async function checkPurchaseIp(
 	};
 }
 
-/** Days either side of the charge within which logins are counted. */
+const DAY_MS = 86_400_000;
+
+/** Days either side of the charge within which logins are counted (in exact 24-hour days). */
 export const LOGIN_WINDOW_DAYS = 7;
 /** Activity kinds that count as a login (case-insensitive prefixes). */
-const LOGIN_KINDS = sql`(lower(kind) like 'login%' or lower(kind) like 'log_in%' or lower(kind) like 'sign_in%' or lower(kind) like 'signin%')`;
+const LOGIN_KINDS = sql`(lower(value) like 'login%' or lower(value) like 'log_in%' or lower(value) like 'sign_in%' or lower(value) like 'signin%')`;
 
 /**
  * Activity around the charge, in two aggregate queries of one row each: logins within {@link LOGIN_WINDOW_DAYS}
@@ -242,12 +259,17 @@ export async function summariseChargeWindow(
 	accountId: string,
 	chargeCreatedAt: Date,
 	servicePeriod: { start: Date; source: "charge" | "charge_metadata" },
+	source?: ActivitySource,
 ): Promise<{ window: ChargeWindow; rowsFetched: number }> {
 	const charge = chargeCreatedAt.toISOString();
 	const start = servicePeriod.start.toISOString();
 	const days = LOGIN_WINDOW_DAYS;
 	const at = sql`${charge}::timestamptz`;
-	const mine = sql`account_id = ${accountId}`;
+	const from = source ?? (await activitySource(db));
+	const span = (range: SpanRange, by: Dimension = "kind") => activitySpan(from, accountId, by, range);
+	const time = chargeCreatedAt.getTime();
+	const shifted = (ms: number, inclusive: boolean): Bound => ({ at: new Date(time + ms), inclusive });
+	const atCharge = (inclusive: boolean) => shifted(0, inclusive);
 	const [agg] = await queryRows<{
 		logins_before: number;
 		logins_after: number;
@@ -258,22 +280,21 @@ export async function summariseChargeWindow(
 		devices_before: number;
 	}>(
 		db,
-		// One scalar subquery per figure, each confined by the (account_id, occurred_at) index to its own time
-		// range, instead of one pass evaluating every filter on every row of the account.
+		// One scalar subquery per figure, each over its own time range of the account's span.
 		sql`select
-			(select count(*) from rebuttal.activity where ${mine} and occurred_at <= ${at}
-				and occurred_at > ${at} - make_interval(days => ${days}) and ${LOGIN_KINDS})::int as logins_before,
-			(select count(*) from rebuttal.activity where ${mine} and occurred_at > ${at}
-				and occurred_at <= ${at} + make_interval(days => ${days}) and ${LOGIN_KINDS})::int as logins_after,
-			(select ${isoText(sql`occurred_at`)} from rebuttal.activity where ${mine} and occurred_at <= ${at} and ${LOGIN_KINDS}
-				order by occurred_at desc limit 1) as last_login_before,
-			(select ${isoText(sql`occurred_at`)} from rebuttal.activity where ${mine} and occurred_at > ${at} and ${LOGIN_KINDS}
-				order by occurred_at limit 1) as first_login_after,
-			(select count(*) from rebuttal.activity where ${mine}
-				and occurred_at between ${at} - interval '1 day' and ${at} + interval '1 day')::int as around,
-			(select count(*) from rebuttal.activity where ${mine} and occurred_at >= ${start}::timestamptz)::int as after_start,
-			(select count(*) from (select device_id from rebuttal.activity where ${mine} and occurred_at < ${at}
-				and device_id is not null group by device_id) d)::int as devices_before`,
+			(select coalesce(sum(events), 0) from (${span({ from: shifted(-days * DAY_MS, false), to: atCharge(true) })}) s
+				where ${LOGIN_KINDS})::int as logins_before,
+			(select coalesce(sum(events), 0) from (${span({ from: atCharge(false), to: shifted(days * DAY_MS, true) })}) s
+				where ${LOGIN_KINDS})::int as logins_after,
+			(select ${isoText(sql`max(last_at)`)} from (${span({ to: atCharge(true) })}) s where ${LOGIN_KINDS})
+				as last_login_before,
+			(select ${isoText(sql`min(first_at)`)} from (${span({ from: atCharge(false) })}) s where ${LOGIN_KINDS})
+				as first_login_after,
+			(select coalesce(sum(events), 0) from (${span({ from: shifted(-DAY_MS, true), to: shifted(DAY_MS, true) })}) s)::int
+				as around,
+			(select coalesce(sum(events), 0) from (${span({ from: { at: servicePeriod.start, inclusive: true } })}) s)::int
+				as after_start,
+			(select count(distinct value) from (${span({ to: atCharge(false) }, "device")}) s)::int as devices_before`,
 	);
 	const near = await queryRows<{ device_id: string; seen_before: boolean }>(
 		db,

@@ -27,9 +27,9 @@ afterAll(async () => {
 
 const chargeAt = new Date("2026-03-12T14:05:00Z");
 
-describe("the latest cancellation against the charge", () => {
+describe.each(["summary", "rows"] as const)("the latest cancellation against the charge, from the %s", (source) => {
 	it("a cancellation reactivated before the charge is not in effect", async () => {
-		const state = await loadCancellationState(t.db, "u_react", chargeAt, [...CANCEL_KINDS]);
+		const state = await loadCancellationState(t.db, "u_react", chargeAt, [...CANCEL_KINDS], source);
 		expect(state).toEqual({
 			latestBeforeCharge: "2025-06-01T00:00:00.000Z",
 			reactivatedAt: "2025-06-20T00:00:00.000Z",
@@ -40,7 +40,7 @@ describe("the latest cancellation against the charge", () => {
 	});
 
 	it("a later cancellation after an old reactivation is in effect and makes the case too weak", async () => {
-		const state = await loadCancellationState(t.db, "u_cancel", chargeAt, [...CANCEL_KINDS]);
+		const state = await loadCancellationState(t.db, "u_cancel", chargeAt, [...CANCEL_KINDS], source);
 		expect(state).toEqual({ latestBeforeCharge: "2026-02-28T00:00:00.000Z", reactivatedAt: null });
 		const c = makeEvidenceCase("subscription_canceled", "rich", { cancellationState: state });
 		expect(playbookFor("subscription_canceled").strength(c)).toMatchObject({ tooWeak: true });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ActivitySource } from "../../lib/evidence/activity-span";
 import { listArtifacts } from "../../lib/evidence/artifacts";
 import { checkPurchaseIp, summariseUsage } from "../../lib/evidence/usage";
 import { openTestDatabase, type TestDatabase } from "../support/database";
@@ -35,9 +36,12 @@ afterAll(async () => {
 	await t?.close();
 });
 
-describe("summariseUsage on a small dataset", () => {
+// Each case with the activity summary the triggers keep and straight from the rows (a merchant's view): the same figures.
+const SOURCES = ["summary", "rows"] as const satisfies readonly ActivitySource[];
+
+describe.each(SOURCES)("summariseUsage on a small dataset, from the %s", (source) => {
 	it("computes exact totals, per-kind, weekly and access aggregates", async () => {
-		const { usage, rowsFetched } = await summariseUsage(t.db, "acct_u", CHARGE);
+		const { usage, rowsFetched } = await summariseUsage(t.db, "acct_u", CHARGE, undefined, source);
 		expect(usage).not.toBeNull();
 		const u = usage!;
 		expect(u.total).toBe(9);
@@ -116,13 +120,19 @@ describe("summariseUsage on a small dataset", () => {
 	});
 
 	it("folds kinds beyond the cap into `other` and caps every list", async () => {
-		const { usage } = await summariseUsage(t.db, "acct_u", CHARGE, {
-			maxKinds: 2,
-			maxWeeks: 2,
-			maxAccessPoints: 1,
-			recentBefore: 1,
-			recentAfter: 2,
-		});
+		const { usage } = await summariseUsage(
+			t.db,
+			"acct_u",
+			CHARGE,
+			{
+				maxKinds: 2,
+				maxWeeks: 2,
+				maxAccessPoints: 1,
+				recentBefore: 1,
+				recentAfter: 2,
+			},
+			source,
+		);
 		expect(usage!.byKind).toEqual([
 			{
 				kind: "login",
@@ -157,19 +167,20 @@ describe("summariseUsage on a small dataset", () => {
 	});
 
 	it("puts activity at the edges of a week in the same weeks as date_trunc('week') in UTC", async () => {
-		await t.exec(`insert into rebuttal.accounts (id) values ('acct_weeks')`);
+		const account = `acct_weeks_${source}`;
+		await t.exec(`insert into rebuttal.accounts (id) values ('${account}')`);
 		await t.exec(`insert into rebuttal.activity (account_id, occurred_at, kind) values
-			('acct_weeks', '2026-03-09T00:00:00.000Z', 'login'),
-			('acct_weeks', '2026-03-08T23:59:59.999Z', 'login'),
-			('acct_weeks', '2026-03-15T23:59:59.999Z', 'login'),
-			('acct_weeks', '2026-03-16T00:00:00.001Z', 'login'),
-			('acct_weeks', '2026-03-09T01:00:00+02:00', 'login'),
-			('acct_weeks', '1969-12-28T23:59:59.5Z', 'login'),
-			('acct_weeks', '1969-12-29T00:00:00Z', 'login'),
-			('acct_weeks', '1960-02-29T12:00:00Z', 'login')`);
-		const { usage } = await summariseUsage(t.db, "acct_weeks", CHARGE, { maxWeeks: 1000 });
+			('${account}', '2026-03-09T00:00:00.000Z', 'login'),
+			('${account}', '2026-03-08T23:59:59.999Z', 'login'),
+			('${account}', '2026-03-15T23:59:59.999Z', 'login'),
+			('${account}', '2026-03-16T00:00:00.001Z', 'login'),
+			('${account}', '2026-03-09T01:00:00+02:00', 'login'),
+			('${account}', '1969-12-28T23:59:59.5Z', 'login'),
+			('${account}', '1969-12-29T00:00:00Z', 'login'),
+			('${account}', '1960-02-29T12:00:00Z', 'login')`);
+		const { usage } = await summariseUsage(t.db, account, CHARGE, { maxWeeks: 1000 }, source);
 		const { rows } = await t.exec(`select to_char(date_trunc('week', occurred_at at time zone 'UTC'), 'YYYY-MM-DD')
-			as week, count(*)::int as count from rebuttal.activity where account_id = 'acct_weeks' group by 1 order by 1`);
+			as week, count(*)::int as count from rebuttal.activity where account_id = '${account}' group by 1 order by 1`);
 		expect(usage!.weekly).toEqual(rows.map((r) => ({ weekStart: r.week, count: r.count })));
 		expect(usage!.weekly.map((w) => w.weekStart)).toEqual([
 			"1960-02-29",
@@ -182,13 +193,22 @@ describe("summariseUsage on a small dataset", () => {
 	});
 
 	it("returns no usage for an account without activity", async () => {
-		expect(await summariseUsage(t.db, "acct_empty", CHARGE)).toEqual({ usage: null, rowsFetched: 1 });
+		expect(await summariseUsage(t.db, "acct_empty", CHARGE, undefined, source)).toEqual({
+			usage: null,
+			rowsFetched: 1,
+		});
 	});
 });
 
-describe("checkPurchaseIp", () => {
+describe.each(SOURCES)("checkPurchaseIp, from the %s", (source) => {
 	it("counts earlier use of an IP recorded on the charge", async () => {
-		const r = await checkPurchaseIp(t.db, "acct_u", CHARGE, { ip: "10.0.0.1", source: "charge_metadata" });
+		const r = await checkPurchaseIp(
+			t.db,
+			"acct_u",
+			CHARGE,
+			{ ip: "10.0.0.1", source: "charge_metadata" },
+			{ inferNearCharge: true, source },
+		);
 		expect(r.purchaseIp).toEqual({
 			ip: "10.0.0.1",
 			source: "charge_metadata",
@@ -200,7 +220,7 @@ describe("checkPurchaseIp", () => {
 	});
 
 	it("without a recorded IP, takes the account's activity closest to the charge and counts only earlier use", async () => {
-		const r = await checkPurchaseIp(t.db, "acct_u", CHARGE, null);
+		const r = await checkPurchaseIp(t.db, "acct_u", CHARGE, null, { inferNearCharge: true, source });
 		// 14:00 and 14:10 are both five minutes away; the earlier one wins.
 		expect(r.purchaseIp).toEqual({
 			ip: "10.0.0.2",
@@ -213,7 +233,10 @@ describe("checkPurchaseIp", () => {
 	});
 
 	it("invents nothing when no activity is near the charge", async () => {
-		const r = await checkPurchaseIp(t.db, "acct_u", new Date("2026-04-30T00:00:00Z"), null);
+		const r = await checkPurchaseIp(t.db, "acct_u", new Date("2026-04-30T00:00:00Z"), null, {
+			inferNearCharge: true,
+			source,
+		});
 		expect(r).toEqual({ purchaseIp: null, rowsFetched: 0 });
 	});
 });

@@ -45,12 +45,15 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-describe("activity around the charge", () => {
+describe.each(["summary", "rows"] as const)("activity around the charge, from the %s", (source) => {
 	it("counts logins either side, activity within a day, after the service period, and the purchase device", async () => {
-		const { window, rowsFetched } = await summariseChargeWindow(t.db, "acct_w", CHARGE_AT, {
-			start: new Date(CHARGE_AT.getTime() + D),
-			source: "charge_metadata",
-		});
+		const { window, rowsFetched } = await summariseChargeWindow(
+			t.db,
+			"acct_w",
+			CHARGE_AT,
+			{ start: new Date(CHARGE_AT.getTime() + D), source: "charge_metadata" },
+			source,
+		);
 		expect(rowsFetched).toBe(2);
 		expect(window).toMatchObject({
 			windowDays: LOGIN_WINDOW_DAYS,
@@ -68,7 +71,13 @@ describe("activity around the charge", () => {
 	});
 
 	it("becomes facts with stable ids", async () => {
-		const { window } = await summariseChargeWindow(t.db, "acct_w", CHARGE_AT, servicePeriodStartOf(makeCharge()));
+		const { window } = await summariseChargeWindow(
+			t.db,
+			"acct_w",
+			CHARGE_AT,
+			servicePeriodStartOf(makeCharge()),
+			source,
+		);
 		const c = makeEvidenceCase("fraudulent", "rich");
 		const facts = new Map(buildFacts({ ...c, chargeWindow: window }).map((f) => [f.id, f]));
 		expect(facts.get("login.before_charge")?.value).toBe(3);
