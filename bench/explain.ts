@@ -1,12 +1,15 @@
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import type { Db } from "../lib/db/client";
+import type { ActivitySource } from "../lib/evidence/activity-span";
+import { loadCancellationState } from "../lib/evidence/cancellations";
 import { checkPurchaseIp, summariseChargeWindow, summariseUsage } from "../lib/evidence/usage";
+import { CANCEL_KINDS } from "../lib/evidence/usage-facts";
 import * as schema from "../schema";
 
 /**
- * Where an assembly pass spends its time in Postgres: every query the facts step (lib/evidence/usage.ts) sends
- * for one account, captured as sent and run again under `EXPLAIN (ANALYZE, BUFFERS)`. For each: execution time,
+ * Where an assembly pass spends its time in Postgres: every query the facts step (lib/evidence/usage.ts and
+ * cancellations.ts) sends for one account, reading from `source` (default: what the database supports), captured as sent and run again under `EXPLAIN (ANALYZE, BUFFERS)`. For each: execution time,
  * the scans of its plan (index-only or not, heap fetches) and the buffers it touched.
  */
 export interface QueryPlan {
@@ -41,7 +44,12 @@ function walk(node: PlanNode, out: QueryPlan) {
 	for (const child of node.Plans ?? []) walk(child, out);
 }
 
-export async function explainFacts(databaseUrl: string, accountId: string, chargeAt: Date): Promise<QueryPlan[]> {
+export async function explainFacts(
+	databaseUrl: string,
+	accountId: string,
+	chargeAt: Date,
+	source?: ActivitySource,
+): Promise<QueryPlan[]> {
 	const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
 	pool.on("error", () => {});
 	const captured: { sql: string; params: unknown[] }[] = [];
@@ -51,9 +59,10 @@ export async function explainFacts(databaseUrl: string, accountId: string, charg
 			schema,
 			logger: { logQuery: (sql, params) => void captured.push({ sql, params }) },
 		}) as unknown as Db;
-		await summariseUsage(db, accountId, chargeAt);
-		await checkPurchaseIp(db, accountId, chargeAt, null);
-		await summariseChargeWindow(db, accountId, chargeAt, { start: chargeAt, source: "charge" });
+		await summariseUsage(db, accountId, chargeAt, undefined, source);
+		await checkPurchaseIp(db, accountId, chargeAt, null, { inferNearCharge: true, source });
+		await summariseChargeWindow(db, accountId, chargeAt, { start: chargeAt, source: "charge" }, source);
+		await loadCancellationState(db, accountId, chargeAt, [...CANCEL_KINDS], source);
 		const plans: QueryPlan[] = [];
 		for (const { sql, params } of captured) {
 			const { rows } = await pool.query(`explain (analyze, buffers, format json) ${sql}`, params);

@@ -8,6 +8,7 @@ import { deliverEvent, emulatorControl } from "../local/webhook";
 import { inPool, openDisputes, seedFleet } from "../tests/chaos/fleet";
 import { startTestStack, type TestStack } from "../tests/support/stack";
 import { disputeEvent, signPayload } from "../tests/support/stripe-webhook";
+import { benchActivityWrites } from "./activity-writes";
 import { startBaselineWorker, startEnqueueBaselineWorker } from "./baseline";
 import { explainFacts, type QueryPlan } from "./explain";
 
@@ -32,6 +33,8 @@ const RATE = { perSecond: 25, filesPerSecond: 20 };
 /** First queue retry delay during the burst (the test stack's 1 s; rebuttal's default is 30 s). */
 const RETRY_BASE_SECONDS = Number(process.env.BENCH_RETRY_BASE_SECONDS ?? 1);
 
+/** Buckets per account-day the seeded activity makes: 4 kinds, 3 IPs and 2 devices (tests/chaos/fleet.ts). */
+const BUCKETS_PER_DAY = 9;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -239,6 +242,15 @@ async function benchAssembly(database: string) {
 			log(`  seeded ${size} rows in ${round((performance.now() - t) / 1000, 1)} s`);
 			const chargeAt = new Date(Date.now() - 30 * 86_400_000);
 			const queries = await explainFacts(stack.databaseUrl, customer!.accountId, chargeAt);
+			// The same facts read from the rows alone, as when rebuttal.activity is a merchant's view.
+			const fromRows = await explainFacts(stack.databaseUrl, customer!.accountId, chargeAt, "rows");
+			const totalMs = (plans: QueryPlan[]) =>
+				round(
+					plans.reduce((sum, q) => sum + q.ms, 0),
+					1,
+				);
+			const factsMs = { summary: totalMs(queries), rows: totalMs(fromRows) };
+			log(`    facts queries: ${factsMs.summary} ms from the summary, ${factsMs.rows} ms from the rows`);
 			for (const q of queries)
 				log(
 					`    ${q.ms} ms  ${q.rowsRead} rows read, ${q.heapFetches} heap fetches  ${q.scans.join(", ")}  ${q.query}`,
@@ -274,6 +286,8 @@ async function benchAssembly(database: string) {
 				runs: runs.map((r) => round(r.seconds, 3)),
 				/** Each facts query of the account under EXPLAIN (ANALYZE, BUFFERS), in the order sent. */
 				queries,
+				/** Postgres execution time of all the facts queries, from the summary and from the rows alone. */
+				factsMs,
 			};
 			log(
 				`  ${size} rows: ${summary.seconds} s, ${summary.rowsFetched} rows fetched, ${summary.pdfBytes} B, ${summary.pdfPages} pages`,
@@ -282,10 +296,14 @@ async function benchAssembly(database: string) {
 		}
 		const first = results[0]!;
 		const last = results.at(-1)!;
+		log("  activity writes with and without the summary's triggers");
+		const writes = await benchActivityWrites(stack.databaseUrl);
 		return {
 			database,
 			repeats: REPEATS,
 			sizes: results,
+			/** What the summary's triggers cost the merchant's inserts (bench/activity-writes.ts). */
+			writes,
 			growth: {
 				rows: round(last.activityRows / first.activityRows, 0),
 				seconds: round(last.seconds / first.seconds),
@@ -450,6 +468,13 @@ function table(results: Results): string {
 			);
 		}
 	}
+	const writes = assembly?.writes;
+	if (writes) {
+		lines.push(
+			`| activity inserts, one row each (${writes.concurrency} connections) | ${writes.withSummary.singleRowsPerSecond.toLocaleString("en-US")} rows/s with the summary's triggers | ${writes.withoutTriggers.singleRowsPerSecond.toLocaleString("en-US")} rows/s (same table without triggers) | ${writes.ratio.singleRows}× |`,
+			`| activity insert, ${writes.bulkRows.toLocaleString("en-US")} rows in one statement | ${writes.withSummary.bulkRowsPerSecond.toLocaleString("en-US")} rows/s | ${writes.withoutTriggers.bulkRowsPerSecond.toLocaleString("en-US")} rows/s | ${writes.ratio.bulk}× |`,
+		);
+	}
 	for (const b of [burst, results.burstConcurrent]) {
 		if (!b) continue;
 		const consumers = b.consumers ?? 1;
@@ -480,14 +505,15 @@ function assemblyNote(assembly: NonNullable<Results["assembly"]>): string {
 		)
 		.join("; ");
 	const met = assembly.growth.seconds <= 1.5;
+	const writes = assembly.writes;
 	return [
 		`Assembly: median of ${assembly.repeats} disputes per size, from the event's claim to the assemble step's "ok" in the attempts log (Postgres's clock): Stripe reads, facts in SQL, the narrative (template writer), the PDF, the R2 archive and the upload. From ${first.activityRows.toLocaleString("en-US")} to ${last.activityRows.toLocaleString("en-US")} rows (${assembly.growth.rows}×) the time grows ${assembly.growth.seconds}× (goal 1.5×: ${met ? "met" : "not met"}), rows fetched ${assembly.growth.rowsFetched}×, PDF bytes ${assembly.growth.pdfBytes}×, pages ${assembly.growth.pdfPages}×. The table is vacuumed after seeding, as autovacuum would soon after a bulk insert (index-only scans rely on the visibility map).`,
 		queries.length > 0
-			? `Where the time goes at ${last.activityRows.toLocaleString("en-US")} rows, each facts query under \`EXPLAIN (ANALYZE, BUFFERS)\` (\`bench/explain.ts\`), slowest first: ${plans}. Range-bound figures (recent activity, the purchase IP near the charge, logins around it) read tens of rows through the index; the exact whole-account figures (total, counts and first and last use per kind, IP and device, weeks active, devices before the charge, earlier uses of the purchase IP) read every row of the account, each in a few hundred milliseconds. In this bench one account holds nearly all the table, so Postgres rightly scans the table rather than the index; in a table shared by many accounts the covering index (account_id, occurred_at, kind, ip, device_id), which \`npm run doctor\` recommends and checks, lets the same queries read only that account's index entries, with no heap fetch. They are sent together; on two shared cores that overlaps little.`
+			? `Where the time goes at ${last.activityRows.toLocaleString("en-US")} rows, each facts query under \`EXPLAIN (ANALYZE, BUFFERS)\` (\`bench/explain.ts\`), slowest first: ${plans}. Whole days come from \`rebuttal.activity_daily\` (a bucket per account, UTC day and kind, IP or device, kept exact by statement triggers on rebuttal.activity in the writer's own transaction: migration 0011), and only the partial days at a range's edges (the charge's day, the ends of the windows around it) from the activity rows, through the covering index (account_id, occurred_at, kind, ip, device_id) that \`npm run doctor\` checks. A whole-account figure so reads the account's buckets (here ${BUCKETS_PER_DAY} a day over 200 days) and the rows of at most two days (here about 5,000 each), not every row; every figure stays exact (\`tests/unit/activity-summary.test.ts\` compares each fact from the summary with the same fact from the rows after inserts, deletes, updates and truncates). When rebuttal.activity is a merchant's view there are no triggers and the same queries read the rows: at ${last.activityRows.toLocaleString("en-US")} rows they took ${last.factsMs.rows} ms of Postgres time in all, against ${last.factsMs.summary} ms from the summary (${first.activityRows.toLocaleString("en-US")} rows: ${first.factsMs.rows} ms and ${first.factsMs.summary} ms).`
 			: "",
-		met
-			? ""
-			: "What would make assembly flat is a summary rebuttal keeps itself (counts and first/last use per account, day, kind, IP and device, maintained by triggers on rebuttal.activity, with the charge's own day read exactly from the rows): every figure would stay exact, but it cannot exist when rebuttal.activity is a view over the merchant's tables, which the contract allows, and it is not built yet.",
+		writes
+			? `The triggers' cost to the merchant's writes (\`bench/activity-writes.ts\`, alternating rounds into rebuttal.activity and a copy without triggers, same indexes and foreign key): single-row inserts from ${writes.concurrency} connections over ${writes.accounts} accounts at ${writes.ratio.singleRows}× the rate without triggers, a ${writes.bulkRows.toLocaleString("en-US")}-row insert in one statement at ${writes.ratio.bulk}×. Each statement adds one aggregate upsert per dimension and a transaction lock per account it touches, so keep activity inserts in short transactions.`
+			: "",
 	]
 		.filter(Boolean)
 		.join("\n\n");
@@ -528,7 +554,7 @@ function burstNote(b: NonNullable<Results["burst"]>): string[] {
 function readmeBlock(results: Results): string {
 	const { machine, intake, assembly } = results;
 	const notes = [
-		`Measured ${results.generatedAt.slice(0, 10)} by \`npm run bench\` on ${machine.cpus} CPU cores, Node ${machine.node}, ${machine.database === "pglite" ? "embedded PGlite" : "a local Postgres server"}. The machine was shared with other work${machine.loadAverage ? ` and loaded (1-minute load average ${machine.loadAverage.start} when the run began, ${machine.loadAverage.end} when it ended, on ${machine.cpus} cores)` : ""}, so absolute times are inflated and vary from run to run; treat differences of tens of percent as noise.`,
+		`Measured ${results.generatedAt.slice(0, 10)} by \`npm run bench\` on ${machine.cpus} CPU cores, Node ${machine.node}, ${machine.database === "pglite" ? "embedded PGlite" : "a local Postgres server"}. ${machine.loadAverage ? `1-minute load average ${machine.loadAverage.start} when the run began and ${machine.loadAverage.end} when it ended, on ${machine.cpus} cores${machine.loadAverage.start > machine.cpus ? " (the machine was shared with other work, so absolute times are inflated)" : ""}` : "Load not recorded"}; times vary from run to run on shared cores, so treat differences of tens of percent as noise.`,
 	];
 	if (intake) notes.push(intakeNote(intake));
 	if (assembly) notes.push(assemblyNote(assembly));

@@ -2,6 +2,7 @@ import type pg from "pg";
 import { SECRET_NAMES } from "../../lib/config";
 import { checkActivityIndex } from "./checks/activity-index";
 import { checkActivityKinds } from "./checks/activity-kinds";
+import { checkActivitySummary } from "./checks/activity-summary";
 import { checkConfig } from "./checks/config";
 import { connectDatabase } from "./checks/database";
 import { customerIdResult, disputeMatchResult, type MatchSummary, matchDisputes } from "./checks/matching";
@@ -53,7 +54,12 @@ export async function runDoctor(
 				if (activityKind && m.usable.has("activity")) {
 					const index = await guarded("db.activity_index", () => checkActivityIndex(db, activityKind), results);
 					if (index) results.push(index);
-				} else results.push(skip("db.activity_index", "rebuttal.activity is not usable (see schema.activity)"));
+					const summary = await guarded("db.activity_summary", () => checkActivitySummary(db, activityKind), results);
+					if (summary) results.push(summary);
+				} else {
+					results.push(skip("db.activity_index", "rebuttal.activity is not usable (see schema.activity)"));
+					results.push(skip("db.activity_summary", "rebuttal.activity is not usable (see schema.activity)"));
+				}
 				const data = await guarded("data", () => checkMerchantData(db, m.usable), results);
 				if (data) {
 					results.push(...data.results);
@@ -65,7 +71,14 @@ export async function runDoctor(
 				}
 			}
 		} else {
-			for (const id of ["db.migrations", "schema.accounts", "schema.activity", "schema.artifacts", "db.activity_index"])
+			for (const id of [
+				"db.migrations",
+				"schema.accounts",
+				"schema.activity",
+				"schema.artifacts",
+				"db.activity_index",
+				"db.activity_summary",
+			])
 				results.push(skip(id, "the database is not reachable"));
 		}
 

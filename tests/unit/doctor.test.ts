@@ -271,6 +271,27 @@ const scenarios: Scenario[] = [
 		fix: ["db.activity_index", /\(account_id, occurred_at, kind, ip, device_id\).*drop activity_account_time_idx/],
 	},
 	{
+		name: "the activity summary's insert trigger disabled (warning: facts read the rows)",
+		migrate: true,
+		sql: `${SEED_TABLES} alter table rebuttal.activity disable trigger activity_daily_insert;`,
+		stripe: stripeSeed(["u1", "u2", "u3"]),
+		exit: 0,
+		fails: [],
+		warns: ["db.activity_summary"],
+		fix: ["db.activity_summary", /ENABLE ALWAYS TRIGGER activity_daily_insert;.*activity_daily_rebuild\(\)/],
+	},
+	{
+		name: "an activity summary that missed writes",
+		migrate: true,
+		sql: `${SEED_TABLES} alter table rebuttal.activity disable trigger activity_daily_insert;
+			insert into rebuttal.activity (account_id, occurred_at, kind) select account_id, now(), 'login' from rebuttal.activity limit 1;
+			alter table rebuttal.activity enable always trigger activity_daily_insert;`,
+		stripe: stripeSeed(["u1", "u2", "u3"]),
+		exit: 1,
+		fails: ["db.activity_summary"],
+		fix: ["db.activity_summary", /SELECT rebuttal\.activity_daily_rebuild\(\);/],
+	},
+	{
 		name: "empty tables",
 		migrate: true,
 		sql: "",
@@ -449,6 +470,7 @@ describe("doctor: what a correct setup reports", () => {
 			"schema.activity",
 			"schema.artifacts",
 			"db.activity_index",
+			"db.activity_summary",
 			"data.accounts",
 			"data.activity",
 			"data.artifacts",
