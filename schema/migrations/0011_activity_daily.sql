@@ -10,55 +10,48 @@ CREATE TABLE "rebuttal"."activity_daily" (
 );
 --> statement-breakpoint
 -- Custom, after drizzle-kit's table: the triggers that keep rebuttal.activity_daily exact, and the backfill.
--- Every trigger first takes a transaction lock per account it touches (in one order, so two writers cannot
--- deadlock on them), so a recount after a delete or update never races an insert of the same account.
-CREATE OR REPLACE FUNCTION "rebuttal"."activity_daily_lock"(accounts text[]) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_advisory_xact_lock(1919251042, h) FROM (
-		SELECT DISTINCT hashtext(a) AS h FROM unnest(accounts) AS a WHERE a IS NOT NULL ORDER BY 1
-	) locks;
-$$;
---> statement-breakpoint
--- Inserted rows are added to their buckets, once per dimension.
+-- Inserts only add to their buckets (row locks on the buckets keep concurrent adds exact; sorted, so two
+-- statements lock them in one order). A delete or an update counts the account-days it touched again, under a
+-- lock that waits for every uncommitted add and holds back new ones until it commits, so no add is lost or
+-- counted twice; deletes and updates of activity are rare, inserts are not.
 CREATE OR REPLACE FUNCTION "rebuttal"."activity_daily_insert"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	PERFORM rebuttal.activity_daily_lock(array(SELECT DISTINCT account_id FROM new_rows));
 	INSERT INTO rebuttal.activity_daily AS d (account_id, dimension, day, value, events, first_at, last_at)
 	SELECT n.account_id, v.dimension, (n.occurred_at AT TIME ZONE 'UTC')::date, v.value, count(*), min(n.occurred_at),
 		max(n.occurred_at)
 	FROM new_rows n CROSS JOIN LATERAL (VALUES ('kind', n.kind), ('ip', n.ip), ('device', n.device_id)) AS v(dimension, value)
-	WHERE n.account_id IS NOT NULL GROUP BY 1, 2, 3, 4
+	WHERE n.account_id IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
 	ON CONFLICT ON CONSTRAINT activity_daily_bucket DO UPDATE SET events = d.events + excluded.events,
 		first_at = least(d.first_at, excluded.first_at), last_at = greatest(d.last_at, excluded.last_at);
 	RETURN NULL;
 END $$;
 --> statement-breakpoint
--- The account-days a delete or an update touched are counted again from the activity itself (a first or last time
--- cannot be taken back by subtraction). Added to, not overwritten, on conflict: an insert that committed meanwhile
--- is then counted once.
+-- The account-days a delete or an update touched, counted again from the activity itself (a first or last time
+-- cannot be taken back by subtraction).
 CREATE OR REPLACE FUNCTION "rebuttal"."activity_daily_recount"(accounts text[], days date[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-	PERFORM rebuttal.activity_daily_lock(accounts);
+	IF coalesce(cardinality(accounts), 0) = 0 THEN
+		RETURN;
+	END IF;
+	LOCK TABLE rebuttal.activity_daily IN SHARE ROW EXCLUSIVE MODE;
 	DELETE FROM rebuttal.activity_daily d USING unnest(accounts, days) AS t(account_id, day)
 	WHERE d.account_id = t.account_id AND d.day IS NOT DISTINCT FROM t.day;
 	-- Two statements, not one OR, so each reads the account's rows through the (account_id, occurred_at) index.
-	INSERT INTO rebuttal.activity_daily AS d (account_id, dimension, day, value, events, first_at, last_at)
+	INSERT INTO rebuttal.activity_daily (account_id, dimension, day, value, events, first_at, last_at)
 	SELECT a.account_id, v.dimension, t.day, v.value, count(*), min(a.occurred_at), max(a.occurred_at)
 	FROM (SELECT DISTINCT * FROM unnest(accounts, days)) AS t(account_id, day)
 	JOIN rebuttal.activity a ON a.account_id = t.account_id
 		AND a.occurred_at >= (t.day::timestamp AT TIME ZONE 'UTC') AND a.occurred_at < ((t.day + 1)::timestamp AT TIME ZONE 'UTC')
 	CROSS JOIN LATERAL (VALUES ('kind', a.kind), ('ip', a.ip), ('device', a.device_id)) AS v(dimension, value)
 	WHERE t.day IS NOT NULL
-	GROUP BY 1, 2, 3, 4
-	ON CONFLICT ON CONSTRAINT activity_daily_bucket DO UPDATE SET events = d.events + excluded.events,
-		first_at = least(d.first_at, excluded.first_at), last_at = greatest(d.last_at, excluded.last_at);
-	INSERT INTO rebuttal.activity_daily AS d (account_id, dimension, day, value, events, first_at, last_at)
+	GROUP BY 1, 2, 3, 4;
+	INSERT INTO rebuttal.activity_daily (account_id, dimension, day, value, events, first_at, last_at)
 	SELECT a.account_id, v.dimension, NULL::date, v.value, count(*), NULL::timestamptz, NULL::timestamptz
 	FROM (SELECT DISTINCT account_id FROM unnest(accounts, days) AS t(account_id, day) WHERE day IS NULL) AS t
 	JOIN rebuttal.activity a ON a.account_id = t.account_id AND a.occurred_at IS NULL
 	CROSS JOIN LATERAL (VALUES ('kind', a.kind), ('ip', a.ip), ('device', a.device_id)) AS v(dimension, value)
-	GROUP BY 1, 2, 3, 4
-	ON CONFLICT ON CONSTRAINT activity_daily_bucket DO UPDATE SET events = d.events + excluded.events;
+	GROUP BY 1, 2, 3, 4;
 END $$;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION "rebuttal"."activity_daily_delete"() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -69,13 +62,21 @@ BEGIN
 	RETURN NULL;
 END $$;
 --> statement-breakpoint
+-- Only the rows whose account, time, kind, IP or device changed (matched by id; a row whose id changed counts as
+-- removed and added): an update of `detail` or `user_agent` alone recounts nothing.
 CREATE OR REPLACE FUNCTION "rebuttal"."activity_daily_update"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	PERFORM rebuttal.activity_daily_recount(array_agg(account_id), array_agg(day))
 	FROM (
-		SELECT account_id, (occurred_at AT TIME ZONE 'UTC')::date AS day FROM old_rows
+		SELECT o.account_id, (o.occurred_at AT TIME ZONE 'UTC')::date AS day
+		FROM old_rows o LEFT JOIN new_rows n ON n.id = o.id
+		WHERE n.id IS NULL OR (o.account_id, o.occurred_at, o.kind, o.ip, o.device_id)
+			IS DISTINCT FROM (n.account_id, n.occurred_at, n.kind, n.ip, n.device_id)
 		UNION
-		SELECT account_id, (occurred_at AT TIME ZONE 'UTC')::date AS day FROM new_rows
+		SELECT n.account_id, (n.occurred_at AT TIME ZONE 'UTC')::date AS day
+		FROM new_rows n LEFT JOIN old_rows o ON o.id = n.id
+		WHERE o.id IS NULL OR (o.account_id, o.occurred_at, o.kind, o.ip, o.device_id)
+			IS DISTINCT FROM (n.account_id, n.occurred_at, n.kind, n.ip, n.device_id)
 	) touched WHERE account_id IS NOT NULL;
 	RETURN NULL;
 END $$;
