@@ -51,7 +51,7 @@ export async function assembleEvidence(
 	const customer =
 		charge.customer && typeof charge.customer === "object" && !charge.customer.deleted ? charge.customer : null;
 
-	const merchant = await merchantIdentity(stripe, deps.config.MERCHANT_NAME, charge, options);
+	const merchant = merchantIdentity(await deps.account(stripeAccount), deps.config.MERCHANT_NAME, charge);
 	const { evidenceCase, rowsFetched } = await collectEvidenceCase(
 		{ db, stripe, merchantName: merchant.name, requestOptions: options },
 		dispute,
