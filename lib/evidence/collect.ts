@@ -33,8 +33,8 @@ export interface CollectDeps {
 /**
  * Builds the case file of one dispute: the Stripe summaries, the matched account, usage aggregates, the purchase
  * IP, earlier payments (one to three Stripe list calls) and the facts. `dispute`, `charge` (with `customer` and
- * `payment_intent` expanded when available) and `customer` must already be fresh from Stripe. `rowsFetched` counts
- * every database row read; it stays bounded whatever the activity volume.
+ * `refunds` expanded, `payment_intent` when available) and `customer` must already be fresh from Stripe.
+ * `rowsFetched` counts every database row read; it stays bounded whatever the activity volume.
  */
 export async function collectEvidenceCase(
 	deps: CollectDeps,
@@ -64,7 +64,7 @@ export async function collectEvidenceCase(
 			account
 				? summariseChargeWindow(db, account.id, chargeAt, servicePeriodStartOf(charge))
 				: Promise.resolve({ window: null, rowsFetched: 0 }),
-			collectRefunds(stripe, charge.id, deps.requestOptions),
+			collectRefunds(stripe, charge, deps.requestOptions),
 			account ? loadCancellationState(db, account.id, chargeAt, [...CANCEL_KINDS]) : Promise.resolve(null),
 			account ? loadActivityKinds(db) : Promise.resolve([]),
 		]);

@@ -257,12 +257,20 @@ export function servicePeriodStartOf(charge: Stripe.Charge): { start: Date; sour
 	return { start: new Date(charge.created * 1000), source: "charge" };
 }
 
-/** The refunds of the disputed charge, newest first (one page of 100: a charge has at most a handful). */
+/**
+ * The refunds of the disputed charge, newest first. The dispute is read with `charge.refunds` expanded, which
+ * holds them all unless the charge has more than that list's first page (Stripe embeds 10); only then are they
+ * listed (one page of 100: a charge has at most a handful). Stripe sends `refunds` only when asked to expand it.
+ */
 export async function collectRefunds(
 	stripe: Stripe,
-	chargeId: string,
+	charge: Stripe.Charge,
 	requestOptions?: Stripe.RequestOptions,
 ): Promise<RefundRecord[]> {
-	const list = await stripe.refunds.list({ charge: chargeId, limit: 100 }, requestOptions);
-	return list.data.map((r) => ({ id: r.id, amount: r.amount, createdAt: unixToIso(r.created), status: r.status }));
+	const embedded = charge.refunds;
+	const refunds =
+		embedded && !embedded.has_more
+			? embedded.data
+			: (await stripe.refunds.list({ charge: charge.id, limit: 100 }, requestOptions)).data;
+	return refunds.map((r) => ({ id: r.id, amount: r.amount, createdAt: unixToIso(r.created), status: r.status }));
 }
