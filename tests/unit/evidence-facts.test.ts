@@ -4,6 +4,7 @@ import { collectEvidenceCase } from "../../lib/evidence/collect";
 import { buildFacts } from "../../lib/evidence/facts";
 import {
 	collectPriorPayments,
+	collectPriorPaymentsWithFirst,
 	collectRefunds,
 	countPriorPayments,
 	purchaseIpFromStripe,
@@ -210,6 +211,25 @@ describe("collectPriorPayments", () => {
 		const { stripe, calls } = fakeChargesStripe([]);
 		expect((await collectPriorPayments(stripe, null, makeCharge())).count).toBe(0);
 		expect(calls).toHaveLength(0);
+	});
+
+	it("hands on what it listed, complete only when Stripe had nothing more", async () => {
+		const cut = await collectPriorPaymentsWithFirst(
+			fakeChargesStripe(Array.from({ length: 450 }, (_, i) => makePriorCharge(i, i + 1))).stripe,
+			"cus_QXg1o8vcGmoR32",
+			makeCharge(),
+		);
+		expect(cut.listing).toMatchObject({ customerId: "cus_QXg1o8vcGmoR32", before: CHARGE_CREATED, complete: false });
+		expect(cut.listing?.charges).toHaveLength(300);
+		const all = await collectPriorPaymentsWithFirst(
+			fakeChargesStripe(Array.from({ length: 120 }, (_, i) => makePriorCharge(i, i + 1))).stripe,
+			"cus_QXg1o8vcGmoR32",
+			makeCharge(),
+		);
+		expect(all.listing).toMatchObject({ complete: true });
+		expect(all.listing?.charges.map((c) => c.id)).toEqual(
+			Array.from({ length: 120 }, (_, i) => makePriorCharge(i, i + 1).id),
+		);
 	});
 });
 
