@@ -12,8 +12,10 @@ import { bucketFontSource } from "../lib/pdf/fonts/sources";
 import type { PipelineDeps } from "../lib/pipeline/deps";
 import { disputeIdOf, type FailedStage, recordDeadLetter, recordPermanentFailure } from "../lib/pipeline/failures";
 import { consumeDeadLetters, consumeEach } from "../lib/queue";
+import { AccountCache } from "../lib/stripe/accounts";
 import { createStripe } from "../lib/stripe/client";
-import { sharedLimiter } from "../lib/stripe/shared-pacing";
+import { keyMode } from "../lib/stripe/pacing";
+import { bucketName, sharedLimiter } from "../lib/stripe/shared-pacing";
 
 /** The Unicode fonts the evidence PDF embeds (subsetted), bundled as Data modules. */
 export const pdfFonts = { regular, bold };
@@ -29,6 +31,9 @@ export function fontSourceOf(bucket: R2Bucket): FontSource {
 	return source;
 }
 
+/** The Stripe accounts this isolate has read, for every batch it runs (one read per account and expiry). */
+const accounts = new AccountCache();
+
 /**
  * Builds the pipeline's clients once for a batch (or request), runs `work`, and closes the database pool after
  * the invocation. Configuration is validated first: a bad value fails the whole batch, which the queue retries.
@@ -41,9 +46,15 @@ export async function withPipeline<T>(
 	const config = parseConfig(pipelineConfigSchema, env);
 	const { db, close } = openDb(config.DATABASE_URL, config.DATABASE_WS_PROXY);
 	const now = () => new Date();
+	const stripe = createStripe(config, sharedLimiter(env.STRIPE_RATE_LIMITER));
+	// The key's fingerprint and the API base it talks to: accounts read with one key never answer for another.
+	const accountScope = bucketName(config.STRIPE_SECRET_KEY, keyMode(config.STRIPE_SECRET_KEY)).then(
+		(bucket) => `${config.STRIPE_API_BASE ?? ""}|${bucket}`,
+	);
 	const deps: PipelineDeps = {
 		db,
-		stripe: createStripe(config, sharedLimiter(env.STRIPE_RATE_LIMITER)),
+		stripe,
+		account: accounts.reader(stripe, accountScope),
 		config,
 		evidenceBucket: env.EVIDENCE,
 		assembleQueue: env.ASSEMBLE_QUEUE,

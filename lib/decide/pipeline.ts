@@ -11,10 +11,11 @@ import { DEFAULT_COUNTERED_FEES } from "./fees";
 
 /**
  * The pipeline's one call into the fight-or-accept decision: wires the configuration, the case's strength and the
- * Stripe account's country (read only under FIGHT_POLICY=economic) into `decideFight`.
+ * Stripe account's country (asked for only under FIGHT_POLICY=economic; the isolate's read of the account, see
+ * lib/stripe/accounts.ts) into `decideFight`.
  */
 export function fightOrAccept(
-	deps: Pick<PipelineDeps, "db" | "stripe" | "config">,
+	deps: Pick<PipelineDeps, "db" | "account" | "config">,
 	dispute: { id: string; reason: string; amount: number; currency: string; stripeAccount: string | null },
 	strength: string | null,
 ): Promise<FightDecision> {
@@ -24,18 +25,10 @@ export function fightOrAccept(
 			policy: deps.config.FIGHT_POLICY ?? "always",
 			fees: deps.config.FIGHT_FEES ?? DEFAULT_COUNTERED_FEES,
 			reviewMode: deps.config.SUBMIT_MODE === "review",
-			accountCountry: () => accountCountry(deps.stripe, dispute.stripeAccount),
+			accountCountry: async () => (await deps.account(dispute.stripeAccount)).country ?? null,
 		},
 		{ disputeId: dispute.id, reason: dispute.reason, amount: dispute.amount, currency: dispute.currency, strength },
 	);
-}
-
-/** The country of the account the dispute belongs to (a connected account's own, else the platform's). */
-async function accountCountry(stripe: Stripe, stripeAccount: string | null): Promise<string | null> {
-	const account = await stripeCall("retrieve account", () =>
-		stripeAccount ? stripe.accounts.retrieve(stripeAccount) : stripe.accounts.retrieveCurrent(),
-	);
-	return account.country ?? null;
 }
 
 /** Accepts (closes) a dispute in Stripe, once: Visa charges nothing for an acceptance within 10 days. */

@@ -7,6 +7,7 @@ import { assessCe3, type Ce3Result } from "./ce3";
 import { complianceProgram, skipReasonOf } from "./dispute-reasons";
 import { keyFactCoverage, playbookFor } from "./playbooks";
 import { lowerForRedFlags, type RedFlag } from "./red-flags";
+import type { ChargeListing } from "./stripe-facts";
 import type { CollectedCase } from "./types";
 
 /** How rebuttal judges one dispute: playbook, strength, CE 3.0, compliance program and whether to answer at all. */
@@ -24,11 +25,13 @@ export interface DisputeAssessment {
 	skipReason: string | null;
 }
 
+/** `chargeListing`: the customer's earlier charges the case file already read, which CE 3.0 reuses when it can. */
 export async function assessDispute(
 	deps: { db: Db; stripe: Stripe; requestOptions?: Stripe.RequestOptions },
 	dispute: Stripe.Dispute,
 	charge: Stripe.Charge,
 	evidenceCase: CollectedCase,
+	chargeListing: ChargeListing | null = null,
 ): Promise<{ assessment: DisputeAssessment; rowsFetched: number }> {
 	const playbook = playbookFor(dispute.reason, evidenceCase.dispute.networkReasonCode);
 	const { result: ce3, rowsFetched } = await assessCe3(deps, dispute, charge, {
@@ -36,6 +39,7 @@ export async function assessDispute(
 		email: evidenceCase.account?.email ?? evidenceCase.customer?.email ?? null,
 		productDescription: evidenceCase.charge.description,
 		purchaseIp: evidenceCase.purchaseIp?.ip ?? null,
+		chargeListing,
 	});
 	return {
 		assessment: {

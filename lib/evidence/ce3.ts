@@ -3,7 +3,7 @@ import type Stripe from "stripe";
 import type { Db } from "../db/client";
 import { plural } from "../format";
 import { isoText, queryRows } from "./sql";
-import { looksLikeIp, PURCHASE_IP_METADATA_KEYS } from "./stripe-facts";
+import { type ChargeListing, chargesCreatedBetween, looksLikeIp, PURCHASE_IP_METADATA_KEYS } from "./stripe-facts";
 
 /**
  * Visa Compelling Evidence 3.0, as Stripe documents it for `evidence[enhanced_evidence][visa_compelling_evidence_3]`:
@@ -270,6 +270,8 @@ export interface Ce3Context {
 	productDescription: string | null;
 	/** The disputed purchase's IP as the case file found it. */
 	purchaseIp: string | null;
+	/** The customer's earlier charges the case file listed: the window is read from them when they hold it all. */
+	chargeListing?: ChargeListing | null;
 }
 
 /** Metadata keys under which merchants record the buyer's device id or fingerprint at checkout. */
@@ -346,9 +348,10 @@ async function identityOf(
 }
 
 /**
- * Decides CE 3.0 for a dispute: applicability, the customer's prior charges on the same card (at most
- * {@link CE3_LIST_PAGES} Stripe list calls), each candidate's identity (one bounded query each, at most
- * {@link CE3_MAX_CANDIDATES}), and the match. A result that is not qualified names the requirement that failed.
+ * Decides CE 3.0 for a dispute: applicability, the customer's prior charges on the same card (read from the case
+ * file's listing when it holds the whole window, else at most {@link CE3_LIST_PAGES} Stripe list calls), each
+ * candidate's identity (one bounded query each, at most {@link CE3_MAX_CANDIDATES}), and the match. A result that
+ * is not qualified names the requirement that failed.
  */
 export async function assessCe3(
 	deps: Ce3Deps,
@@ -375,26 +378,10 @@ export async function assessCe3(
 			rowsFetched: 0,
 		};
 	}
-	const listed: Stripe.Charge[] = [];
-	let startingAfter: string | undefined;
-	for (let page = 0; page < CE3_LIST_PAGES; page++) {
-		const list = await deps.stripe.charges.list(
-			{
-				customer: customerId,
-				created: {
-					gte: charge.created - CE3_MAX_AGE_DAYS * 86_400,
-					lte: charge.created - CE3_MIN_AGE_DAYS * 86_400,
-				},
-				limit: 100,
-				...(startingAfter && { starting_after: startingAfter }),
-			},
-			deps.requestOptions,
-		);
-		listed.push(...list.data);
-		const last = list.data.at(-1);
-		if (!list.has_more || !last) break;
-		startingAfter = last.id;
-	}
+	const window = { gte: charge.created - CE3_MAX_AGE_DAYS * 86_400, lte: charge.created - CE3_MIN_AGE_DAYS * 86_400 };
+	const listed =
+		chargesCreatedBetween(ctx.chargeListing, customerId, window.gte, window.lte) ??
+		(await listWindow(deps, customerId, window));
 	const candidates = eligiblePriorCharges(listed, charge).slice(0, CE3_MAX_CANDIDATES);
 	let rowsFetched = 0;
 	const disputed = await identityOf(deps.db, charge, ctx, ctx.purchaseIp);
@@ -406,4 +393,25 @@ export async function assessCe3(
 		priors.push(p.identity);
 	}
 	return { result: qualifyCe3(disputed.identity, priors), rowsFetched };
+}
+
+/** The customer's charges created in `window`, newest first, at most {@link CE3_LIST_PAGES} pages of 100. */
+async function listWindow(
+	deps: Ce3Deps,
+	customerId: string,
+	window: { gte: number; lte: number },
+): Promise<Stripe.Charge[]> {
+	const listed: Stripe.Charge[] = [];
+	let startingAfter: string | undefined;
+	for (let page = 0; page < CE3_LIST_PAGES; page++) {
+		const list = await deps.stripe.charges.list(
+			{ customer: customerId, created: window, limit: 100, ...(startingAfter && { starting_after: startingAfter }) },
+			deps.requestOptions,
+		);
+		listed.push(...list.data);
+		const last = list.data.at(-1);
+		if (!list.has_more || !last) break;
+		startingAfter = last.id;
+	}
+	return listed;
 }

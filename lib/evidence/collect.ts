@@ -9,6 +9,7 @@ import { loadActivityKinds } from "./kind-labels";
 import { matchAccount, summariseAccount } from "./match";
 import { gateRedFlags } from "./red-flags";
 import {
+	type ChargeListing,
 	collectPriorPaymentsWithFirst,
 	collectRefunds,
 	customerIdOf,
@@ -34,15 +35,16 @@ export interface CollectDeps {
 /**
  * Builds the case file of one dispute: the Stripe summaries, the matched account, usage aggregates, the purchase
  * IP, earlier payments (one to three Stripe list calls) and the facts. `dispute`, `charge` (with `customer` and
- * `payment_intent` expanded when available) and `customer` must already be fresh from Stripe. `rowsFetched` counts
- * every database row read; it stays bounded whatever the activity volume.
+ * `refunds` expanded, `payment_intent` when available) and `customer` must already be fresh from Stripe.
+ * `rowsFetched` counts every database row read; it stays bounded whatever the activity volume. `chargeListing` is
+ * the customer's earlier charges as read, for CE 3.0 (lib/evidence/assess.ts), so they are not listed twice.
  */
 export async function collectEvidenceCase(
 	deps: CollectDeps,
 	dispute: Stripe.Dispute,
 	charge: Stripe.Charge,
 	customer: Stripe.Customer | null,
-): Promise<{ evidenceCase: CollectedCase; rowsFetched: number }> {
+): Promise<{ evidenceCase: CollectedCase; rowsFetched: number; chargeListing: ChargeListing | null }> {
 	const { db, stripe } = deps;
 	let rowsFetched = 0;
 	const chargeAt = new Date(charge.created * 1000);
@@ -69,7 +71,7 @@ export async function collectEvidenceCase(
 			account
 				? summariseChargeWindow(db, account.id, chargeAt, servicePeriodStartOf(charge), source)
 				: Promise.resolve({ window: null, rowsFetched: 0 }),
-			collectRefunds(stripe, charge.id, deps.requestOptions),
+			collectRefunds(stripe, charge, deps.requestOptions),
 			account ? loadCancellationState(db, account.id, chargeAt, [...CANCEL_KINDS], source) : Promise.resolve(null),
 			account ? loadActivityKinds(db) : Promise.resolve([]),
 		]);
@@ -95,5 +97,9 @@ export async function collectEvidenceCase(
 	};
 	// The red-flag gate: what argues for the cardholder is withheld from everything submitted, kept for the operator.
 	const gated = gateRedFlags(parts, buildFacts(parts));
-	return { evidenceCase: { ...gated.parts, redFlags: gated.redFlags, facts: gated.facts }, rowsFetched };
+	return {
+		evidenceCase: { ...gated.parts, redFlags: gated.redFlags, facts: gated.facts },
+		rowsFetched,
+		chargeListing: prior.listing,
+	};
 }

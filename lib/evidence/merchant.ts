@@ -1,20 +1,17 @@
 import type Stripe from "stripe";
 import type { MerchantIdentity } from "../documents/receipt";
-import { stripeCall } from "../stripe/errors";
 
 /**
  * Who the merchant is on the evidence: MERCHANT_NAME when set; else the Stripe account's business name (the
- * connected account's under Connect, as the request options name it), its dashboard name, the charge's statement
- * descriptor, and last the account's website host. Support email, URL, phone and country come from the account.
- * A document is never signed "The merchant".
+ * connected account's under Connect), its dashboard name, the charge's statement descriptor, and last the
+ * account's website host. Support email, URL, phone and country come from the account. A document is never signed
+ * "The merchant". `account` is the dispute's account as Stripe reports it (`PipelineDeps.account`).
  */
-export async function merchantIdentity(
-	stripe: Stripe,
+export function merchantIdentity(
+	account: Stripe.Account,
 	configuredName: string | undefined,
 	charge: Stripe.Charge,
-	requestOptions?: Stripe.RequestOptions,
-): Promise<MerchantIdentity> {
-	const account = await stripeCall("retrieve account", () => stripe.accounts.retrieveCurrent({}, requestOptions));
+): MerchantIdentity {
 	const profile = account.business_profile;
 	const host = hostOf(profile?.url) ?? hostOf(profile?.support_url);
 	const name =

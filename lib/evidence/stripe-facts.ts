@@ -168,15 +168,47 @@ export function firstPaymentOnCard(
 	};
 }
 
-/** {@link collectPriorPayments}, plus the first earlier payment on the disputed card among the charges read. */
+/**
+ * A customer's charges created before `before` (Unix seconds) as one listing read them: newest first, as Stripe
+ * lists them; `complete` when Stripe had no more to give, else the pages ran out first.
+ */
+export interface ChargeListing {
+	customerId: string;
+	before: number;
+	charges: Stripe.Charge[];
+	complete: boolean;
+}
+
+/**
+ * The listed charges created in [gte, lte], when the listing holds every one of the customer's charges there:
+ * it reaches past `lte`, and it is complete or its oldest charge is older than `gte` (a list is newest first, so
+ * whatever it left unread is older still). Else null: the caller must list that window itself.
+ */
+export function chargesCreatedBetween(
+	listing: ChargeListing | null | undefined,
+	customerId: string,
+	gte: number,
+	lte: number,
+): Stripe.Charge[] | null {
+	if (!listing || listing.customerId !== customerId || listing.before <= lte) return null;
+	const oldest = listing.charges.at(-1);
+	if (!listing.complete && !(oldest && oldest.created < gte)) return null;
+	return listing.charges.filter((c) => c.created >= gte && c.created <= lte);
+}
+
+/**
+ * {@link collectPriorPayments}, plus the first earlier payment on the disputed card among the charges read, and
+ * the listing itself (null without a customer), which CE 3.0 reads its window from instead of listing again.
+ */
 export async function collectPriorPaymentsWithFirst(
 	stripe: Stripe,
 	customerId: string | null,
 	disputedCharge: Stripe.Charge,
 	requestOptions?: Stripe.RequestOptions,
-): Promise<{ prior: PriorPayments; firstOnCard: FirstCardPayment | null }> {
-	if (!customerId) return { prior: countPriorPayments([], disputedCharge), firstOnCard: null };
+): Promise<{ prior: PriorPayments; firstOnCard: FirstCardPayment | null; listing: ChargeListing | null }> {
+	if (!customerId) return { prior: countPriorPayments([], disputedCharge), firstOnCard: null, listing: null };
 	const charges: Stripe.Charge[] = [];
+	let complete = false;
 	let startingAfter: string | undefined;
 	for (let page = 0; page < PRIOR_PAYMENT_PAGES; page++) {
 		const list = await stripe.charges.list(
@@ -190,12 +222,16 @@ export async function collectPriorPaymentsWithFirst(
 		);
 		charges.push(...list.data);
 		const lastCharge = list.data.at(-1);
-		if (!list.has_more || !lastCharge) break;
+		if (!list.has_more || !lastCharge) {
+			complete = !list.has_more;
+			break;
+		}
 		startingAfter = lastCharge.id;
 	}
 	return {
 		prior: countPriorPayments(charges, disputedCharge),
 		firstOnCard: firstPaymentOnCard(charges, disputedCharge),
+		listing: { customerId, before: disputedCharge.created, charges, complete },
 	};
 }
 
@@ -257,12 +293,20 @@ export function servicePeriodStartOf(charge: Stripe.Charge): { start: Date; sour
 	return { start: new Date(charge.created * 1000), source: "charge" };
 }
 
-/** The refunds of the disputed charge, newest first (one page of 100: a charge has at most a handful). */
+/**
+ * The refunds of the disputed charge, newest first. The dispute is read with `charge.refunds` expanded, which
+ * holds them all unless the charge has more than that list's first page (Stripe embeds 10); only then are they
+ * listed (one page of 100: a charge has at most a handful). Stripe sends `refunds` only when asked to expand it.
+ */
 export async function collectRefunds(
 	stripe: Stripe,
-	chargeId: string,
+	charge: Stripe.Charge,
 	requestOptions?: Stripe.RequestOptions,
 ): Promise<RefundRecord[]> {
-	const list = await stripe.refunds.list({ charge: chargeId, limit: 100 }, requestOptions);
-	return list.data.map((r) => ({ id: r.id, amount: r.amount, createdAt: unixToIso(r.created), status: r.status }));
+	const embedded = charge.refunds;
+	const refunds =
+		embedded && !embedded.has_more
+			? embedded.data
+			: (await stripe.refunds.list({ charge: charge.id, limit: 100 }, requestOptions)).data;
+	return refunds.map((r) => ({ id: r.id, amount: r.amount, createdAt: unixToIso(r.created), status: r.status }));
 }

@@ -51,15 +51,21 @@ export async function assembleEvidence(
 	const customer =
 		charge.customer && typeof charge.customer === "object" && !charge.customer.deleted ? charge.customer : null;
 
-	const merchant = await merchantIdentity(stripe, deps.config.MERCHANT_NAME, charge, options);
-	const { evidenceCase, rowsFetched } = await collectEvidenceCase(
+	const merchant = merchantIdentity(await deps.account(stripeAccount), deps.config.MERCHANT_NAME, charge);
+	const { evidenceCase, rowsFetched, chargeListing } = await collectEvidenceCase(
 		{ db, stripe, merchantName: merchant.name, requestOptions: options },
 		dispute,
 		charge,
 		customer,
 	);
 	// The reason playbook's judgement of the case, Visa CE 3.0 and the submission policy, for submit and the API.
-	const { assessment } = await assessDispute({ db, stripe, requestOptions: options }, dispute, charge, evidenceCase);
+	const { assessment } = await assessDispute(
+		{ db, stripe, requestOptions: options },
+		dispute,
+		charge,
+		evidenceCase,
+		chargeListing,
+	);
 	const ce3 =
 		assessment.ce3.status === "qualified"
 			? { priorCharges: assessment.ce3.priorCharges, matched: assessment.ce3.matched }

@@ -6,6 +6,7 @@ import type { ArtifactBucket, FetchLike } from "../evidence/artifact-images";
 import type { AssembleMessage, QueueSender, SubmitMessage } from "../messages";
 import type { PdfFonts } from "../pdf/fonts/fallback";
 import type { FontSource } from "../pdf/fonts/registry";
+import type { AccountReader } from "../stripe/accounts";
 
 /** The part of an R2 bucket the pipeline uses. */
 export interface BlobStore {
@@ -20,6 +21,8 @@ export interface BlobStore {
 export interface PipelineDeps {
 	db: Db;
 	stripe: Stripe;
+	/** The Stripe account a dispute belongs to, read once per isolate and expiry (lib/stripe/accounts.ts). */
+	account: AccountReader;
 	config: PipelineConfig;
 	evidenceBucket: BlobStore;
 	assembleQueue: QueueSender<AssembleMessage>;

@@ -10,7 +10,12 @@ import { stripeCall } from "../stripe/errors";
 import { assembleEvidence } from "./assembly";
 import type { PipelineDeps } from "./deps";
 
-const DISPUTE_EXPAND = ["charge", "charge.customer", "payment_intent"];
+/**
+ * What the assembly reads of the dispute, in the one call that reads it: the charge with its customer and its
+ * refunds (Stripe sends a charge's refunds only when asked; expanding them here saves listing them), and the
+ * payment intent.
+ */
+export const DISPUTE_EXPAND = ["charge", "charge.customer", "charge.refunds", "payment_intent"];
 
 export interface PassContext {
 	eventId: string | null;

@@ -14,6 +14,22 @@ const EXPANDABLE: Record<string, Record<string, Collection | null>> = {
 	subscription: { customer: "customers", latest_invoice: "invoices", default_payment_method: null },
 };
 
+/** How many items Stripe embeds in an expanded sublist (its first page); `has_more` says when there are others. */
+export const SUBLIST_LIMIT = 10;
+
+/**
+ * Sublists that exist on an object only when expanded (Stripe stopped sending a charge's `refunds` unasked in API
+ * 2022-11-15), built from their collection so they always agree with it: newest first, the first page only.
+ */
+const EXPANDABLE_LISTS: Record<
+	string,
+	Record<string, (node: StripeObject) => { collection: Collection; field: string; url: string }>
+> = {
+	charge: {
+		refunds: (charge) => ({ collection: "refunds", field: "charge", url: `/v1/charges/${charge.id}/refunds` }),
+	},
+};
+
 /**
  * Applies `expand[]` paths (`charge`, `charge.customer`, `data.charge` for lists) to a copy of `object`.
  * Fields pointing at objects the emulator does not model (balance transactions) are accepted and left as ids.
@@ -33,6 +49,22 @@ function expandPath(store: Store, node: StripeObject, segments: string[], full: 
 	if (!head) return;
 	if (node.object === "list" && head === "data") {
 		for (const item of node.data) expandPath(store, item, rest, full, account);
+		return;
+	}
+	const sublist = EXPANDABLE_LISTS[node.object]?.[head];
+	if (sublist) {
+		if (rest.length > 0) throw invalidRequest(`This property cannot be expanded (${full}).`, "expand");
+		const { collection, field, url } = sublist(node);
+		const all = store
+			.list(collection, account)
+			.map((s) => s.object)
+			.filter((o) => o[field] === node.id);
+		node[head] = {
+			object: "list",
+			data: all.slice(0, SUBLIST_LIMIT).map(clone),
+			has_more: all.length > SUBLIST_LIMIT,
+			url,
+		};
 		return;
 	}
 	const fields = EXPANDABLE[node.object] ?? {};

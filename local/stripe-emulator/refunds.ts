@@ -4,13 +4,13 @@ import { buildEvent } from "./events";
 import { expand } from "./expand";
 import { asString, asStringList, checkKeys, isObject } from "./forms";
 import { filteredList } from "./list";
-import { clone, newId, now, type StripeObject } from "./store";
+import { newId, now, type StripeObject } from "./store";
 
 const REASONS = ["duplicate", "fraudulent", "requested_by_customer"];
 
 /**
  * `POST /v1/refunds`: refunds a charge (or a payment intent's latest charge) in full or in part, as Stripe does:
- * the charge's `amount_refunded`, `refunded` and `refunds` follow; refunding more than remains is a 400
+ * the charge's `amount_refunded` and `refunded` follow (and its `refunds`, when expanded); refunding more than remains is a 400
  * `charge_already_refunded` / `amount_too_large`; a charge with an open chargeback is a 400 `charge_disputed`.
  * Idempotency keys are handled by the server like every POST.
  */
@@ -79,14 +79,6 @@ export function createRefund(req: ApiRequest): StripeObject {
 	const before = { amount_refunded: charge.amount_refunded, refunded: charge.refunded };
 	charge.amount_refunded = (charge.amount_refunded ?? 0) + amount;
 	charge.refunded = charge.amount_refunded >= charge.amount;
-	const refunds = charge.refunds ?? {
-		object: "list",
-		data: [],
-		has_more: false,
-		url: `/v1/charges/${charge.id}/refunds`,
-	};
-	refunds.data = [clone(refund), ...(refunds.data ?? [])];
-	charge.refunds = refunds;
 	for (const d of req.store.objects.disputes.values()) {
 		if (d.object.charge === charge.id) d.object.is_charge_refundable = !charge.refunded;
 	}

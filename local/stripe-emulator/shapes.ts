@@ -225,7 +225,6 @@ export function defaultCharge(patch: StripeObject): StripeObject {
 			receipt_number: null,
 			receipt_url: `https://pay.stripe.com/receipts/payment/${randomBytes(24).toString("base64url")}`,
 			refunded: false,
-			refunds: { object: "list", data: [], has_more: false, url: `/v1/charges/${id}/refunds` },
 			review: null,
 			shipping: null,
 			source: null,

@@ -9,6 +9,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "../../local/migrations";
+import { SUMMARY_DRIFT_SQL } from "../support/activity-summary";
 import { createDatabase } from "../support/database";
 
 // Migration 0011 on a database that already holds activity (every merchant upgrading): the summary starts out
@@ -60,17 +61,6 @@ async function openBlank(): Promise<Target> {
 	};
 }
 
-const DRIFT = `with truth as (
-	select a.account_id, v.dimension, (a.occurred_at at time zone 'UTC')::date as day, v.value, count(*)::bigint as events,
-		min(a.occurred_at) as first_at, max(a.occurred_at) as last_at
-	from rebuttal.activity a
-	cross join lateral (values ('kind', a.kind), ('ip', a.ip), ('device', a.device_id)) as v(dimension, value)
-	where a.account_id is not null group by 1, 2, 3, 4
-), kept as (select account_id, dimension, day, value, events, first_at, last_at from rebuttal.activity_daily)
-select ((select count(*) from (select * from truth except select * from kept) x)
-	+ (select count(*) from (select * from kept except select * from truth) y))::int as n,
-	(select count(*)::int from rebuttal.activity_daily) as buckets`;
-
 let target: Target | undefined;
 afterAll(async () => target?.close());
 
@@ -93,13 +83,13 @@ describe("migration 0011 on a database with activity", () => {
 		);
 
 		await target.migrate(MIGRATIONS_FOLDER);
-		const [filled] = await target.query(DRIFT);
+		const [filled] = await target.query(SUMMARY_DRIFT_SQL);
 		expect(filled).toEqual({ n: 0, buckets: expect.any(Number) });
 		expect(Number(filled!.buckets)).toBeGreaterThan(100);
 
 		await target.query("delete from rebuttal.activity where id % 3 = 0");
 		await target.query(`insert into rebuttal.activity (account_id, occurred_at, kind) values ('m2', now(), 'login')`);
-		const [kept] = await target.query(DRIFT);
+		const [kept] = await target.query(SUMMARY_DRIFT_SQL);
 		expect(kept!.n).toBe(0);
 	});
 });

@@ -3,6 +3,7 @@ import { type ActivitySource, activitySource } from "../../lib/evidence/activity
 import { loadCancellationState } from "../../lib/evidence/cancellations";
 import { checkPurchaseIp, summariseChargeWindow, summariseUsage } from "../../lib/evidence/usage";
 import { CANCEL_KINDS } from "../../lib/evidence/usage-facts";
+import { SUMMARY_DRIFT_SQL } from "../support/activity-summary";
 import { openTestDatabase, type TestDatabase } from "../support/database";
 
 // The daily activity summary (schema/activity-summary.ts, migration 0011) against the ground truth: after every
@@ -64,15 +65,7 @@ async function insert(batch: Row[]) {
 
 /** Buckets in the summary and not in a fresh count, and the other way round. */
 async function drift(): Promise<number> {
-	const { rows } = await t.exec(`with truth as (
-		select a.account_id, v.dimension, (a.occurred_at at time zone 'UTC')::date as day, v.value, count(*)::bigint as events,
-			min(a.occurred_at) as first_at, max(a.occurred_at) as last_at
-		from rebuttal.activity a
-		cross join lateral (values ('kind', a.kind), ('ip', a.ip), ('device', a.device_id)) as v(dimension, value)
-		where a.account_id is not null group by 1, 2, 3, 4
-	), kept as (select account_id, dimension, day, value, events, first_at, last_at from rebuttal.activity_daily)
-	select ((select count(*) from (select * from truth except select * from kept) x)
-		+ (select count(*) from (select * from kept except select * from truth) y))::int as n`);
+	const { rows } = await t.exec(SUMMARY_DRIFT_SQL);
 	return Number(rows[0]!.n);
 }
 

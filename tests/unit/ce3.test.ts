@@ -10,6 +10,7 @@ import {
 	qualifyCe3,
 	satisfiesMatchRule,
 } from "../../lib/evidence/ce3";
+import { type ChargeListing, chargesCreatedBetween } from "../../lib/evidence/stripe-facts";
 import { openTestDatabase, type TestDatabase } from "../support/database";
 import { CHARGE_CREATED, makeCharge, makeDispute, makePriorCharge } from "../support/stripe-fixtures";
 
@@ -300,5 +301,61 @@ describe("IP and device from the merchant's activity at each charge's time", () 
 		const { result, rowsFetched } = await assessCe3({ db: t.db, stripe }, makeDispute(), makeCharge(), CTX);
 		expect(result).toMatchObject({ status: "qualified", priorCharges: ["ch_prior_0002", "ch_prior_0003"] });
 		expect(rowsFetched).toBe(6);
+	});
+});
+
+describe("the window read from the case file's listing of earlier charges", () => {
+	const CUSTOMER = "cus_QXg1o8vcGmoR32";
+	// Newest first, as Stripe lists them: the disputed charge's customer, every charge before it.
+	const history = () => [
+		makePriorCharge(1, 30, withIpAndDevice()),
+		makePriorCharge(2, 130, withIpAndDevice()),
+		makePriorCharge(3, 200, withIpAndDevice()),
+		makePriorCharge(4, 300, withIpAndDevice()),
+		makePriorCharge(5, 400, withIpAndDevice()),
+	];
+	const listing = (charges: Stripe.Charge[], complete: boolean, customerId = CUSTOMER): ChargeListing => ({
+		customerId,
+		before: CHARGE_CREATED,
+		charges,
+		complete,
+	});
+	const assess = async (chargeListing: ChargeListing | null) => {
+		const { stripe, calls } = fakeStripe(history());
+		const { result } = await assessCe3({ db: {} as Db, stripe }, makeDispute(), makeCharge(withIpAndDevice()), {
+			...CTX,
+			chargeListing,
+		});
+		return { result, calls: calls.length };
+	};
+
+	it("decides as its own listing would, without a Stripe call, when the listing is complete", async () => {
+		const own = await assess(null);
+		expect(own.calls).toBe(1);
+		expect(own.result).toMatchObject({ status: "qualified", priorCharges: ["ch_prior_0002", "ch_prior_0003"] });
+		const reused = await assess(listing(history(), true));
+		expect(reused).toEqual({ result: own.result, calls: 0 });
+	});
+
+	it("reuses an incomplete listing only when it reaches past the window's oldest end", async () => {
+		// Cut short after a charge older than 365 days: nothing of the window can be missing.
+		expect(await assess(listing(history(), false))).toEqual({ result: (await assess(null)).result, calls: 0 });
+		// Cut short at 200 days: charges of the window may be unread, so CE 3.0 lists it itself.
+		const cut = await assess(listing(history().slice(0, 3), false));
+		expect(cut.calls).toBe(1);
+		expect(cut.result).toEqual((await assess(null)).result);
+	});
+
+	it("never takes another customer's listing, or one that stops short of the window", () => {
+		const gte = CHARGE_CREATED - 365 * 86_400;
+		const lte = CHARGE_CREATED - 120 * 86_400;
+		expect(chargesCreatedBetween(listing(history(), true, "cus_other"), CUSTOMER, gte, lte)).toBeNull();
+		expect(chargesCreatedBetween({ ...listing(history(), true), before: lte }, CUSTOMER, gte, lte)).toBeNull();
+		expect(chargesCreatedBetween(null, CUSTOMER, gte, lte)).toBeNull();
+		expect(chargesCreatedBetween(listing(history(), true), CUSTOMER, gte, lte)?.map((c) => c.id)).toEqual([
+			"ch_prior_0002",
+			"ch_prior_0003",
+			"ch_prior_0004",
+		]);
 	});
 });

@@ -3,13 +3,14 @@ import type { PipelineConfig } from "../../lib/config";
 import { parseFeeTable } from "../../lib/decide/fees";
 import type { PipelineDeps } from "../../lib/pipeline/deps";
 import { handleSubmitMessage } from "../../lib/pipeline/submit";
+import { AccountCache } from "../../lib/stripe/accounts";
 import type { TestDatabase } from "../support/database";
 import { useEmulatorAndDatabase } from "../support/emulator-and-database";
 import type { EmulatorHarness } from "../support/stripe-emulator";
 
 // FIGHT_POLICY=economic through the real submit step and the Stripe emulator: a dispute that does not pay to fight
 // is accepted early (`close`), in review mode it waits for a person with the recommendation, and otherwise the
-// evidence goes out as before. The emulator has no account endpoint, so the fee comes from a `*:usd` entry.
+// evidence goes out as before. The fee comes from a `*:usd` entry, whatever the account's country.
 
 let h: EmulatorHarness;
 let t: TestDatabase;
@@ -27,6 +28,7 @@ function deps(config: Partial<PipelineConfig>): PipelineDeps {
 	return {
 		db: t.db,
 		stripe: h.stripe(),
+		account: new AccountCache().reader(h.stripe(), "test"),
 		config: {
 			SUBMIT_MODE: "auto",
 			DISPUTE_ACCEPT_WEAK: false,

@@ -4,6 +4,8 @@ import { collectEvidenceCase } from "../../lib/evidence/collect";
 import { buildFacts } from "../../lib/evidence/facts";
 import {
 	collectPriorPayments,
+	collectPriorPaymentsWithFirst,
+	collectRefunds,
 	countPriorPayments,
 	purchaseIpFromStripe,
 	summariseCharge,
@@ -12,7 +14,9 @@ import {
 } from "../../lib/evidence/stripe-facts";
 import type { CaseParts } from "../../lib/evidence/types";
 import { formatAmount, formatDateTime } from "../../lib/format";
+import { DISPUTE_EXPAND } from "../../lib/pipeline/sync";
 import { openTestDatabase, type TestDatabase } from "../support/database";
+import { type EmulatorHarness, seedDispute, startEmulatorHarness } from "../support/stripe-emulator";
 import {
 	CHARGE_CREATED,
 	DUE_BY,
@@ -208,6 +212,62 @@ describe("collectPriorPayments", () => {
 		expect((await collectPriorPayments(stripe, null, makeCharge())).count).toBe(0);
 		expect(calls).toHaveLength(0);
 	});
+
+	it("hands on what it listed, complete only when Stripe had nothing more", async () => {
+		const cut = await collectPriorPaymentsWithFirst(
+			fakeChargesStripe(Array.from({ length: 450 }, (_, i) => makePriorCharge(i, i + 1))).stripe,
+			"cus_QXg1o8vcGmoR32",
+			makeCharge(),
+		);
+		expect(cut.listing).toMatchObject({ customerId: "cus_QXg1o8vcGmoR32", before: CHARGE_CREATED, complete: false });
+		expect(cut.listing?.charges).toHaveLength(300);
+		const all = await collectPriorPaymentsWithFirst(
+			fakeChargesStripe(Array.from({ length: 120 }, (_, i) => makePriorCharge(i, i + 1))).stripe,
+			"cus_QXg1o8vcGmoR32",
+			makeCharge(),
+		);
+		expect(all.listing).toMatchObject({ complete: true });
+		expect(all.listing?.charges.map((c) => c.id)).toEqual(
+			Array.from({ length: 120 }, (_, i) => makePriorCharge(i, i + 1).id),
+		);
+	});
+});
+
+describe("collectRefunds", () => {
+	let h: EmulatorHarness;
+	beforeAll(async () => {
+		h = await startEmulatorHarness({ port: 0, rateLimit: false });
+	});
+	afterAll(() => h?.close());
+
+	const refundListings = async () =>
+		(await h.controls.requests()).filter((r) => r.method === "GET" && r.path === "/v1/refunds").length;
+
+	it.each([
+		[3, 0],
+		[10, 0],
+		[11, 1],
+	])(
+		"with %i refunds, reads them from the dispute's charge with %i list call(s), as the listing has them",
+		async (n, lists) => {
+			const stripe = h.stripe();
+			const { charge, dispute } = await seedDispute(h.controls, { status: "warning_needs_response" });
+			for (let i = 0; i < n; i++) await stripe.refunds.create({ charge: charge.id, amount: 10 + i });
+			const listed = (await stripe.refunds.list({ charge: charge.id, limit: 100 })).data;
+			const before = await refundListings();
+			const read = await stripe.disputes.retrieve(dispute.id, { expand: DISPUTE_EXPAND });
+			const refunds = await collectRefunds(stripe, read.charge as Stripe.Charge);
+			expect((await refundListings()) - before).toBe(lists);
+			expect(refunds.map((r) => r.id)).toEqual(listed.map((r) => r.id));
+			expect(refunds).toHaveLength(n);
+			expect(refunds[0]).toEqual({
+				id: listed[0]!.id,
+				amount: listed[0]!.amount,
+				createdAt: new Date(listed[0]!.created * 1000).toISOString(),
+				status: "succeeded",
+			});
+		},
+	);
 });
 
 describe("buildFacts", () => {

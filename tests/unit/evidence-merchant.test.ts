@@ -1,6 +1,7 @@
+import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { merchantIdentity } from "../../lib/evidence/merchant";
-import { onBehalfOf } from "../../lib/stripe/client";
+import { AccountCache } from "../../lib/stripe/accounts";
 import { PLATFORM_ACCOUNT } from "../../local/stripe-emulator/billing";
 import { type EmulatorHarness, startEmulatorHarness } from "../support/stripe-emulator";
 import { makeCharge } from "../support/stripe-fixtures";
@@ -17,6 +18,12 @@ beforeEach(() => h.controls.reset());
 
 const charge = makeCharge();
 
+/** The identity as the assembly builds it: the account read from the emulator now (a fresh cache each time). */
+async function identity(configuredName: string | undefined, c: Stripe.Charge, stripeAccount: string | null = null) {
+	const account = await new AccountCache().reader(h.stripe(), "test")(stripeAccount);
+	return merchantIdentity(account, configuredName, c);
+}
+
 describe("merchantIdentity", () => {
 	it("takes the business name, support contact and country from the platform's account", async () => {
 		await h.controls.seed({
@@ -32,7 +39,7 @@ describe("merchantIdentity", () => {
 				},
 			],
 		});
-		expect(await merchantIdentity(h.stripe(), undefined, charge)).toEqual({
+		expect(await identity(undefined, charge)).toEqual({
 			name: "Northwind Analytics Ltd.",
 			supportEmail: "billing@northwind.example",
 			supportUrl: "https://northwind.example/support",
@@ -45,19 +52,17 @@ describe("merchantIdentity", () => {
 		await h.controls.seed({
 			accounts: [{ id: "acct_1LumenPhoto0001", country: "DE", business_profile: { name: "Lumen Photo GmbH" } }],
 		});
-		const connected = await merchantIdentity(h.stripe(), undefined, charge, onBehalfOf("acct_1LumenPhoto0001"));
+		const connected = await identity(undefined, charge, "acct_1LumenPhoto0001");
 		expect(connected).toMatchObject({ name: "Lumen Photo GmbH", country: "DE" });
-		expect((await merchantIdentity(h.stripe(), "Lumen", charge, onBehalfOf("acct_1LumenPhoto0001"))).name).toBe(
-			"Lumen",
-		);
+		expect((await identity("Lumen", charge, "acct_1LumenPhoto0001")).name).toBe("Lumen");
 	});
 
 	it("falls back to the statement descriptor, then the website, never to 'The merchant'", async () => {
-		expect((await merchantIdentity(h.stripe(), undefined, charge)).name).toBe("ACME STUDIO");
+		expect((await identity(undefined, charge)).name).toBe("ACME STUDIO");
 		const bare = makeCharge({ calculated_statement_descriptor: null, statement_descriptor: null });
 		await h.controls.seed({ accounts: [{ id: PLATFORM_ACCOUNT, business_profile: { url: "https://acme.example/" } }] });
-		expect((await merchantIdentity(h.stripe(), undefined, bare)).name).toBe("acme.example");
+		expect((await identity(undefined, bare)).name).toBe("acme.example");
 		await h.controls.reset();
-		expect((await merchantIdentity(h.stripe(), undefined, bare)).name).toBe(`Stripe account ${PLATFORM_ACCOUNT}`);
+		expect((await identity(undefined, bare)).name).toBe(`Stripe account ${PLATFORM_ACCOUNT}`);
 	});
 });

@@ -120,6 +120,25 @@ describe("refunds list", () => {
 	});
 });
 
+describe("a charge's refunds", () => {
+	it("are on the charge only when expanded, as Stripe sends them: the first 10, newest first, with has_more", async () => {
+		const { charge, dispute } = await seedDispute(h.controls, { status: "warning_needs_response" });
+		const ids: string[] = [];
+		for (let i = 0; i < 11; i++) ids.unshift((await stripe.refunds.create({ charge: charge.id, amount: 10 + i })).id);
+		expect((await stripe.charges.retrieve(charge.id)).refunds).toBeUndefined();
+		const expanded = await stripe.charges.retrieve(charge.id, { expand: ["refunds"] });
+		expect(expanded.refunds?.data.map((r) => r.id)).toEqual(ids.slice(0, 10));
+		expect(expanded.refunds).toMatchObject({ object: "list", has_more: true, url: `/v1/charges/${charge.id}/refunds` });
+		const viaDispute = await stripe.disputes.retrieve(dispute.id, { expand: ["charge", "charge.refunds"] });
+		expect((viaDispute.charge as Stripe.Charge).refunds?.data).toEqual(expanded.refunds?.data);
+		const other = await seedDispute(h.controls);
+		expect((await stripe.charges.retrieve(other.charge.id, { expand: ["refunds"] })).refunds).toMatchObject({
+			data: [],
+			has_more: false,
+		});
+	});
+});
+
 describe("Klarna disputes", () => {
 	it.each([
 		["needs_response", "a chargeback"],
