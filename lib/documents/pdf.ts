@@ -3,9 +3,9 @@
  * communication): a title, headings, wrapped paragraphs, key/value rows and quoted messages, on US Letter pages
  * with a footer. It uses the report's DejaVu fonts and text hygiene, so every script the report draws draws here.
  */
-import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
 import type { PdfFonts } from "../pdf/fonts/fallback";
+import { useParsedFonts } from "../pdf/fonts/parsed";
 import { cleanMetadata, directionalRuns, TextShaper } from "../pdf/text";
 
 export type Block =
@@ -176,7 +176,7 @@ class Layout {
 /** Renders a document; the same spec and fonts give byte-identical output. */
 export async function renderDocument(spec: DocumentSpec, fonts: PdfFonts): Promise<RenderedDocument> {
 	const doc = await PDFDocument.create({ updateMetadata: false });
-	doc.registerFontkit(fontkit);
+	useParsedFonts(doc);
 	const embedded = {
 		regular: await doc.embedFont(asBytes(fonts.regular), { subset: true }),
 		bold: await doc.embedFont(asBytes(fonts.bold), { subset: true }),

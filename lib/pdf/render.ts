@@ -5,7 +5,6 @@
  */
 // fontkit's shaper for Devanagari and Thai is compiled with regenerator and needs its runtime loaded first.
 import "regenerator-runtime/runtime";
-import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, type PDFFont, type PDFImage, type PDFPage, rgb } from "pdf-lib";
 import { type ArtifactImage, type ArtifactImages, IMAGE_UNAVAILABLE } from "../evidence/artifact-images";
 import { DEFAULT_MAX_IMAGE_MEMORY_BYTES, renderMemoryBytes } from "../evidence/image-memory";
@@ -18,6 +17,7 @@ import { PdfBudgetError, PdfFontError } from "./errors";
 import type { ExtraDocument } from "./exhibits";
 import { drawWithActualText, REORDERED } from "./fonts/actual-text";
 import { fallbackFontsFor, type PdfFonts } from "./fonts/fallback";
+import { useParsedFonts } from "./fonts/parsed";
 import type { FallbackFontFile, FontSource } from "./fonts/registry";
 import { COLORS, type Op, PAGE, type Rgb, Writer } from "./layout";
 import { type LetterRecord, writeEvidence } from "./sections";
@@ -78,7 +78,7 @@ async function createContext(
 	fallbackFiles: readonly FallbackFontFile[],
 ): Promise<Context> {
 	const doc = await PDFDocument.create({ updateMetadata: false });
-	doc.registerFontkit(fontkit);
+	useParsedFonts(doc);
 	let regular: PDFFont;
 	let bold: PDFFont;
 	try {

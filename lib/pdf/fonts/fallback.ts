@@ -1,7 +1,7 @@
 import "regenerator-runtime/runtime";
-import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument } from "pdf-lib";
 import { PdfFontError } from "../errors";
+import { useParsedFonts } from "./parsed";
 import { type FallbackFontFile, type FontSource, loadFallbackFonts, missingCodePoints } from "./registry";
 
 /** The Unicode fonts every evidence PDF embeds first (DejaVu Sans, bundled with the Worker). */
@@ -22,7 +22,7 @@ export async function fallbackFontsFor(
 	if (!source) return [];
 	if (baseCharacters?.key !== fonts.regular) {
 		const doc = await PDFDocument.create();
-		doc.registerFontkit(fontkit);
+		useParsedFonts(doc);
 		const regular = await doc
 			.embedFont(fonts.regular instanceof Uint8Array ? fonts.regular : new Uint8Array(fonts.regular), { subset: true })
 			.catch((error) => {
