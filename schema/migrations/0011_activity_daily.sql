@@ -10,11 +10,14 @@ CREATE TABLE "rebuttal"."activity_daily" (
 );
 --> statement-breakpoint
 -- Custom, after drizzle-kit's table: the triggers that keep rebuttal.activity_daily exact, and the backfill.
+-- The functions run as their owner (SECURITY DEFINER, with a fixed search_path): an app that may only write
+-- rebuttal.activity needs no grant on the summary, and only the triggers (and the owner) can recount.
 -- Inserts only add to their buckets (row locks on the buckets keep concurrent adds exact; sorted, so two
 -- statements lock them in one order). A delete or an update counts the account-days it touched again, under a
 -- lock that waits for every uncommitted add and holds back new ones until it commits, so no add is lost or
 -- counted twice; deletes and updates of activity are rare, inserts are not.
-CREATE OR REPLACE FUNCTION "rebuttal"."activity_daily_insert"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION "rebuttal"."activity_daily_insert"() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
 	INSERT INTO rebuttal.activity_daily AS d (account_id, dimension, day, value, events, first_at, last_at)
 	SELECT n.account_id, v.dimension, (n.occurred_at AT TIME ZONE 'UTC')::date, v.value, count(*), min(n.occurred_at),
@@ -29,7 +32,7 @@ END $$;
 -- The account-days a delete or an update touched, counted again from the activity itself (a first or last time
 -- cannot be taken back by subtraction).
 CREATE OR REPLACE FUNCTION "rebuttal"."activity_daily_recount"(accounts text[], days date[]) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
 	IF coalesce(cardinality(accounts), 0) = 0 THEN
 		RETURN;
@@ -54,7 +57,10 @@ BEGIN
 	GROUP BY 1, 2, 3, 4;
 END $$;
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION "rebuttal"."activity_daily_delete"() RETURNS trigger LANGUAGE plpgsql AS $$
+REVOKE EXECUTE ON FUNCTION "rebuttal"."activity_daily_recount"(text[], date[]) FROM PUBLIC;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION "rebuttal"."activity_daily_delete"() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
 	PERFORM rebuttal.activity_daily_recount(array_agg(account_id), array_agg(day))
 	FROM (SELECT DISTINCT account_id, (occurred_at AT TIME ZONE 'UTC')::date AS day FROM old_rows
@@ -64,7 +70,8 @@ END $$;
 --> statement-breakpoint
 -- Only the rows whose account, time, kind, IP or device changed (matched by id; a row whose id changed counts as
 -- removed and added): an update of `detail` or `user_agent` alone recounts nothing.
-CREATE OR REPLACE FUNCTION "rebuttal"."activity_daily_update"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION "rebuttal"."activity_daily_update"() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
 	PERFORM rebuttal.activity_daily_recount(array_agg(account_id), array_agg(day))
 	FROM (
@@ -81,7 +88,8 @@ BEGIN
 	RETURN NULL;
 END $$;
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION "rebuttal"."activity_daily_truncate"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION "rebuttal"."activity_daily_truncate"() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
 	TRUNCATE rebuttal.activity_daily;
 	RETURN NULL;

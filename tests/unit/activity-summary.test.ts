@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ActivitySource, activitySource } from "../../lib/evidence/activity-span";
 import { loadCancellationState } from "../../lib/evidence/cancellations";
@@ -199,6 +200,38 @@ describe("the activity summary the triggers keep", () => {
 			expect(await drift()).toBe(0);
 		},
 		60_000,
+	);
+
+	it.runIf(!!process.env.DATABASE_URL)(
+		"is kept for an app that may write rebuttal.activity and nothing else, which cannot recount it itself",
+		async () => {
+			const role = `rebuttal_writer_${Math.random().toString(36).slice(2, 10)}`;
+			await t.exec(`create role ${role}`);
+			try {
+				await t.exec(`grant usage on schema rebuttal to ${role};
+					grant select, insert, update, delete on rebuttal.activity to ${role};
+					grant select on rebuttal.accounts to ${role}`);
+				// The app's own connection, as that role for its whole life.
+				const app = new pg.Client({ connectionString: t.url });
+				await app.connect();
+				try {
+					await app.query(`set role ${role}`);
+					await app.query(
+						`insert into rebuttal.activity (account_id, occurred_at, kind, ip) values ('s1', now(), 'login', '192.0.2.9'), ('s1', now(), 'export', null)`,
+					);
+					await app.query(`update rebuttal.activity set kind = 'signin' where ip = '192.0.2.9'`);
+					await app.query(`delete from rebuttal.activity where kind = 'export' and ip is null`);
+					expect(await drift()).toBe(0);
+					await expect(
+						app.query("select rebuttal.activity_daily_recount(array['s1'], array[current_date])"),
+					).rejects.toThrow(/permission denied/);
+				} finally {
+					await app.end();
+				}
+			} finally {
+				await t.exec(`drop owned by ${role}; drop role ${role}`);
+			}
+		},
 	);
 
 	it("is not read when rebuttal.activity is a merchant's view", async () => {

@@ -41,7 +41,7 @@ describe("fonts parsed once per isolate", () => {
 		const first = await Promise.all(NAMES.map((n) => cold(n)));
 		const again = await Promise.all([...NAMES].reverse().map((n) => cold(n)));
 		const reversed = await freshRenderer();
-		const fromReversed = [];
+		const fromReversed: Uint8Array[] = [];
 		for (const n of [...NAMES].reverse()) fromReversed.unshift(await reversed(n));
 		NAMES.forEach((name, i) => {
 			expect(Buffer.from(again[NAMES.length - 1 - i]!).equals(Buffer.from(first[i]!)), name).toBe(true);
