@@ -1,13 +1,12 @@
 import { eq, lt, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import { backfillClaims, backfillCursors } from "../../schema";
+import { backfillClaims } from "../../schema";
 import type { Db } from "../db/client";
 import { isOpenStatus } from "../dispute/statuses";
 import { knownDisputeIds, recordAttempt } from "../dispute/store";
-import { describeError, isRetryable, RetryableError } from "../errors";
+import { describeError, isRetryable } from "../errors";
 import type { AssembleMessage, QueueSender } from "../messages";
-import { onBehalfOf } from "../stripe/client";
-import { stripeCall } from "../stripe/errors";
+import { loadCursor, readDisputePages, saveCursor } from "../stripe/dispute-pages";
 
 export interface BackfillDeps {
 	db: Db;
@@ -89,67 +88,29 @@ async function backfillAccount(
 		resumesLater: false,
 		error: null,
 	};
-	const { db } = deps;
 	const key = account ?? PLATFORM;
-	const since = Math.floor(deps.now().getTime() / 1000) - (options.windowDays ?? 120) * 86_400;
-	const maxPages = options.maxPages ?? 10;
-	const [saved] = await db.select().from(backfillCursors).where(eq(backfillCursors.stripeAccount, key));
-	let startingAfter: string | undefined = saved?.startingAfter ?? undefined;
-	let hasMore = true;
-	try {
-		while (hasMore && report.pages < maxPages) {
-			const page = await listPage(deps, account, since, startingAfter, options);
-			report.pages++;
-			report.listed += page.data.length;
-			await enqueueUnknown(deps, account, page.data, report, options.requestedBy);
-			hasMore = page.has_more && page.data.length > 0;
-			startingAfter = page.data.at(-1)?.id ?? startingAfter;
-		}
-	} catch (error) {
-		report.error = describeError(error);
-		// A transient failure keeps the cursor where the last full page ended, for the next run to resume there. A
-		// permanent one (Stripe refusing the cursor itself, say) would repeat forever: the next run starts afresh.
-		hasMore = isRetryable(error);
-	}
+	const read = await readDisputePages(
+		deps,
+		account,
+		{
+			label: "list disputes",
+			since: Math.floor(deps.now().getTime() / 1000) - (options.windowDays ?? 120) * 86_400,
+			startingAfter: (await loadCursor(deps.db, key)) ?? undefined,
+			maxPages: options.maxPages ?? 10,
+			pageSize: options.pageSize,
+			rateLimitRetries: options.rateLimitRetries,
+		},
+		(page) => enqueueUnknown(deps, account, page, report, options.requestedBy),
+	);
+	report.pages = read.pages;
+	report.listed = read.listed;
+	// A transient failure keeps the cursor where the last full page ended, for the next run to resume there. A
+	// permanent one (Stripe refusing the cursor itself, say) would repeat forever: the next run starts afresh.
+	const hasMore = read.error ? isRetryable(read.error) : read.hasMore;
+	if (read.error) report.error = describeError(read.error);
 	report.resumesLater = hasMore;
-	const cursor = hasMore ? (startingAfter ?? null) : null;
-	await db
-		.insert(backfillCursors)
-		.values({ stripeAccount: key, startingAfter: cursor })
-		.onConflictDoUpdate({
-			target: backfillCursors.stripeAccount,
-			set: { startingAfter: cursor, updatedAt: sql`now()` },
-		});
+	await saveCursor(deps.db, key, hasMore ? (read.startingAfter ?? null) : null);
 	return report;
-}
-
-async function listPage(
-	deps: BackfillDeps,
-	account: string | null,
-	since: number,
-	startingAfter: string | undefined,
-	options: BackfillOptions,
-): Promise<Stripe.ApiList<Stripe.Dispute>> {
-	const sleep = deps.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
-	const retries = options.rateLimitRetries ?? 3;
-	for (let attempt = 0; ; attempt++) {
-		try {
-			return await stripeCall("list disputes", () =>
-				deps.stripe.disputes.list(
-					{
-						limit: options.pageSize ?? 100,
-						created: { gte: since },
-						...(startingAfter ? { starting_after: startingAfter } : {}),
-					},
-					onBehalfOf(account),
-				),
-			);
-		} catch (error) {
-			if (!(error instanceof RetryableError) || attempt >= retries) throw error;
-			const waitSeconds = error.retryAfterSeconds ?? 2 ** attempt;
-			await sleep(Math.min(waitSeconds, 10) * 1000);
-		}
-	}
 }
 
 async function enqueueUnknown(

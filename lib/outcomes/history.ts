@@ -1,12 +1,10 @@
-import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import { backfillCursors, disputes } from "../../schema";
+import { disputes } from "../../schema";
 import type { Db } from "../db/client";
 import { reason } from "../dispute/reasons";
 import { knownDisputeIds, recordAttempt } from "../dispute/store";
-import { describeError, isRetryable, RetryableError } from "../errors";
-import { onBehalfOf } from "../stripe/client";
-import { stripeCall } from "../stripe/errors";
+import { describeError, isRetryable } from "../errors";
+import { loadCursor, readDisputePages, saveCursor } from "../stripe/dispute-pages";
 import { outcomeOfStatus, recordOutcome } from "./record";
 
 export interface HistoryDeps {
@@ -80,43 +78,40 @@ async function importAccount(deps: HistoryDeps, account: string | null, options:
 		error: null,
 	};
 	const key = cursorKey(account);
-	const [saved] = await deps.db.select().from(backfillCursors).where(eq(backfillCursors.stripeAccount, key));
-	if (saved && saved.startingAfter === null) {
+	const saved = await loadCursor(deps.db, key);
+	if (saved === null) {
 		report.done = true;
 		return report;
 	}
-	const since = Math.floor(deps.now().getTime() / 1000) - (options.windowDays ?? 365) * 86_400;
-	let startingAfter = saved?.startingAfter ?? undefined;
-	let hasMore = true;
-	try {
-		while (hasMore && report.pages < (options.maxPages ?? 5)) {
-			const page = await listPage(deps, account, since, startingAfter, options);
-			report.pages++;
-			report.listed += page.data.length;
-			await importPage(deps.db, account, page.data, report);
-			hasMore = page.has_more && page.data.length > 0;
-			startingAfter = page.data.at(-1)?.id ?? startingAfter;
-		}
-	} catch (error) {
-		report.error = describeError(error);
-		if (!isRetryable(error)) {
+	const read = await readDisputePages(
+		deps,
+		account,
+		{
+			label: "list dispute history",
+			since: Math.floor(deps.now().getTime() / 1000) - (options.windowDays ?? 365) * 86_400,
+			startingAfter: saved,
+			maxPages: options.maxPages ?? 5,
+			pageSize: options.pageSize,
+			expand: ["data.charge"],
+			rateLimitRetries: options.rateLimitRetries,
+		},
+		(page) => importPage(deps.db, account, page, report),
+	);
+	report.pages = read.pages;
+	report.listed = read.listed;
+	if (read.error) {
+		report.error = describeError(read.error);
+		if (!isRetryable(read.error)) {
 			// Stripe refusing the request itself would fail every run the same way: leave it for a person to see.
 			report.resumesLater = false;
 			return report;
 		}
 	}
-	report.resumesLater = hasMore;
-	report.done = !hasMore;
+	report.resumesLater = read.hasMore;
+	report.done = !read.hasMore;
 	// Nothing read yet (the first page failed): no cursor, so the next run starts afresh rather than "done".
-	if (hasMore && startingAfter === undefined) return report;
-	const cursor = hasMore ? (startingAfter ?? null) : null;
-	await deps.db
-		.insert(backfillCursors)
-		.values({ stripeAccount: key, startingAfter: cursor })
-		.onConflictDoUpdate({
-			target: backfillCursors.stripeAccount,
-			set: { startingAfter: cursor, updatedAt: sql`now()` },
-		});
+	if (read.hasMore && read.startingAfter === undefined) return report;
+	await saveCursor(deps.db, key, read.hasMore ? (read.startingAfter ?? null) : null);
 	return report;
 }
 
@@ -154,33 +149,5 @@ async function importPage(db: Db, account: string | null, page: Stripe.Dispute[]
 			})
 			.onConflictDoNothing();
 		report.imported++;
-	}
-}
-
-async function listPage(
-	deps: HistoryDeps,
-	account: string | null,
-	since: number,
-	startingAfter: string | undefined,
-	options: HistoryOptions,
-): Promise<Stripe.ApiList<Stripe.Dispute>> {
-	const sleep = deps.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
-	for (let attempt = 0; ; attempt++) {
-		try {
-			return await stripeCall("list dispute history", () =>
-				deps.stripe.disputes.list(
-					{
-						limit: options.pageSize ?? 100,
-						created: { gte: since },
-						expand: ["data.charge"],
-						...(startingAfter ? { starting_after: startingAfter } : {}),
-					},
-					onBehalfOf(account),
-				),
-			);
-		} catch (error) {
-			if (!(error instanceof RetryableError) || attempt >= (options.rateLimitRetries ?? 3)) throw error;
-			await sleep(Math.min(error.retryAfterSeconds ?? 2 ** attempt, 10) * 1000);
-		}
 	}
 }

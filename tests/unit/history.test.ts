@@ -111,4 +111,28 @@ describe("history import", () => {
 		const { rows } = await t.exec("select stripe_account, stage from rebuttal.disputes");
 		expect(rows).toEqual([{ stripe_account: "acct_history", stage: "lost" }]);
 	});
+
+	it("after a first page Stripe keeps rate limiting, saves no cursor and imports everything on the next run", async () => {
+		await seedHistory();
+		await h.controls.faults([{ method: "GET", path: "^/v1/disputes$", status: 429, count: 4 }]);
+		const [failed] = await run();
+		expect(failed).toMatchObject({ pages: 0, imported: 0, resumesLater: true, done: false });
+		expect(failed!.error).toMatch(/^stripe_rate_limited: list dispute history/);
+		const { rows } = await t.exec("select count(*)::int as n from rebuttal.backfill_cursors");
+		expect(rows[0]).toEqual({ n: 0 });
+		const [again] = await run({ maxPages: 10 });
+		expect(again).toMatchObject({ imported: 5, done: true, error: null });
+	});
+
+	it("stops, and is not marked done, when Stripe refuses the saved cursor", async () => {
+		await seedHistory();
+		await t.exec(
+			"insert into rebuttal.backfill_cursors (stripe_account, starting_after) values ('history:', 'dp_gone')",
+		);
+		const [refused] = await run();
+		expect(refused).toMatchObject({ imported: 0, resumesLater: false, done: false });
+		expect(refused!.error).toContain("dp_gone");
+		const { rows } = await t.exec("select starting_after from rebuttal.backfill_cursors");
+		expect(rows).toEqual([{ starting_after: "dp_gone" }]);
+	});
 });
