@@ -10,7 +10,7 @@ export const webhookSecret = z
 	.string({ error: "is required" })
 	.regex(/^whsec_[A-Za-z0-9_+/=]+$/, "must look like whsec_…");
 
-export const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+export const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http or https URL" });
 
 /** Why a connection string does not parse, most often: a password with a character that must be percent-encoded. */
 export const DATABASE_URL_UNPARSEABLE =

@@ -3,7 +3,13 @@ import type Stripe from "stripe";
 import type { Db } from "../db/client";
 import { plural } from "../format";
 import { isoText, queryRows } from "./sql";
-import { type ChargeListing, chargesCreatedBetween, looksLikeIp, PURCHASE_IP_METADATA_KEYS } from "./stripe-facts";
+import {
+	type ChargeListing,
+	chargesCreatedBetween,
+	listCustomerCharges,
+	looksLikeIp,
+	PURCHASE_IP_METADATA_KEYS,
+} from "./stripe-facts";
 
 /**
  * Visa Compelling Evidence 3.0, as Stripe documents it for `evidence[enhanced_evidence][visa_compelling_evidence_3]`:
@@ -381,7 +387,7 @@ export async function assessCe3(
 	const window = { gte: charge.created - CE3_MAX_AGE_DAYS * 86_400, lte: charge.created - CE3_MIN_AGE_DAYS * 86_400 };
 	const listed =
 		chargesCreatedBetween(ctx.chargeListing, customerId, window.gte, window.lte) ??
-		(await listWindow(deps, customerId, window));
+		(await listCustomerCharges(deps.stripe, customerId, window, CE3_LIST_PAGES, deps.requestOptions)).charges;
 	const candidates = eligiblePriorCharges(listed, charge).slice(0, CE3_MAX_CANDIDATES);
 	let rowsFetched = 0;
 	const disputed = await identityOf(deps.db, charge, ctx, ctx.purchaseIp);
@@ -393,25 +399,4 @@ export async function assessCe3(
 		priors.push(p.identity);
 	}
 	return { result: qualifyCe3(disputed.identity, priors), rowsFetched };
-}
-
-/** The customer's charges created in `window`, newest first, at most {@link CE3_LIST_PAGES} pages of 100. */
-async function listWindow(
-	deps: Ce3Deps,
-	customerId: string,
-	window: { gte: number; lte: number },
-): Promise<Stripe.Charge[]> {
-	const listed: Stripe.Charge[] = [];
-	let startingAfter: string | undefined;
-	for (let page = 0; page < CE3_LIST_PAGES; page++) {
-		const list = await deps.stripe.charges.list(
-			{ customer: customerId, created: window, limit: 100, ...(startingAfter && { starting_after: startingAfter }) },
-			deps.requestOptions,
-		);
-		listed.push(...list.data);
-		const last = list.data.at(-1);
-		if (!list.has_more || !last) break;
-		startingAfter = last.id;
-	}
-	return listed;
 }

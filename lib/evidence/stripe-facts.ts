@@ -207,32 +207,44 @@ export async function collectPriorPaymentsWithFirst(
 	requestOptions?: Stripe.RequestOptions,
 ): Promise<{ prior: PriorPayments; firstOnCard: FirstCardPayment | null; listing: ChargeListing | null }> {
 	if (!customerId) return { prior: countPriorPayments([], disputedCharge), firstOnCard: null, listing: null };
-	const charges: Stripe.Charge[] = [];
-	let complete = false;
-	let startingAfter: string | undefined;
-	for (let page = 0; page < PRIOR_PAYMENT_PAGES; page++) {
-		const list = await stripe.charges.list(
-			{
-				customer: customerId,
-				created: { lt: disputedCharge.created },
-				limit: 100,
-				...(startingAfter && { starting_after: startingAfter }),
-			},
-			requestOptions,
-		);
-		charges.push(...list.data);
-		const lastCharge = list.data.at(-1);
-		if (!list.has_more || !lastCharge) {
-			complete = !list.has_more;
-			break;
-		}
-		startingAfter = lastCharge.id;
-	}
+	const { charges, complete } = await listCustomerCharges(
+		stripe,
+		customerId,
+		{ lt: disputedCharge.created },
+		PRIOR_PAYMENT_PAGES,
+		requestOptions,
+	);
 	return {
 		prior: countPriorPayments(charges, disputedCharge),
 		firstOnCard: firstPaymentOnCard(charges, disputedCharge),
 		listing: { customerId, before: disputedCharge.created, charges, complete },
 	};
+}
+
+/**
+ * A customer's charges created in `created`, newest first, at most `maxPages` pages of 100; `complete` when
+ * Stripe had no more to give (the pages did not run out first).
+ */
+export async function listCustomerCharges(
+	stripe: Stripe,
+	customerId: string,
+	created: Stripe.RangeQueryParam,
+	maxPages: number,
+	requestOptions?: Stripe.RequestOptions,
+): Promise<{ charges: Stripe.Charge[]; complete: boolean }> {
+	const charges: Stripe.Charge[] = [];
+	let startingAfter: string | undefined;
+	for (let page = 0; page < maxPages; page++) {
+		const list = await stripe.charges.list(
+			{ customer: customerId, created, limit: 100, ...(startingAfter && { starting_after: startingAfter }) },
+			requestOptions,
+		);
+		charges.push(...list.data);
+		const last = list.data.at(-1);
+		if (!list.has_more || !last) return { charges, complete: !list.has_more };
+		startingAfter = last.id;
+	}
+	return { charges, complete: false };
 }
 
 function nonEmpty(value: string | null | undefined): string | null {

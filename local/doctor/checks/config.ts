@@ -16,7 +16,7 @@ const ALWAYS_SHOWN = new Set<ConfigName>(["STRIPE_API_BASE", "SUBMIT_MODE", "ANT
 const SECRET_PUT = (name: string) =>
 	`npx wrangler secret put ${name} for the deployed Worker; ${name}=… in .dev.vars (or the environment) for local runs.`;
 const urlFix = (name: string) =>
-	`Set ${name} to an http(s) URL (for example http://127.0.0.1:12111), or remove it to use the default.`;
+	`Set ${name} to an http or https URL (for example http://127.0.0.1:12111), or remove it to use the default.`;
 
 const FIX: Partial<Record<ConfigName, string>> = {
 	STRIPE_SECRET_KEY: `Use the secret key from Stripe Dashboard → Developers → API keys (sk_test_… to try it, sk_live_… in production; a restricted rk_… key needs read on disputes, charges, customers and write on disputes and files). ${SECRET_PUT("STRIPE_SECRET_KEY")}`,
