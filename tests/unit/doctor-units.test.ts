@@ -65,7 +65,7 @@ describe("doctor: configuration with the Worker's validators", () => {
 		["DATABASE_URL", "mysql://x", /postgres:\/\//],
 		["DASHBOARD_TOKEN", "fifteen-chars-x", /at least 16/],
 		["SUBMIT_MODE", "manual", /auto or review/],
-		["STRIPE_API_BASE", "ftp://x", /http\(s\) URL/],
+		["STRIPE_API_BASE", "ftp://x", /http or https URL/],
 		["QUEUE_RETRY_BASE_SECONDS", "-1", /QUEUE_RETRY_BASE_SECONDS/],
 		["PDF_MAX_PAGES", "-7", /PDF_MAX_PAGES must be at least 4/],
 		["PDF_MAX_BYTES", "5000000", /PDF_MAX_BYTES must be at most 4500000/],
